@@ -1,0 +1,39 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "tablemirror",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "tablemirror", targets: ["tablemirror"]),
+        .library(name: "BinlogDecoding", targets: ["BinlogDecoding"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    ],
+    targets: [
+        // System libraries, found through pkg-config (Debian: libmariadb-dev, libzstd-dev, zlib1g-dev).
+        .systemLibrary(name: "CMariaDB", pkgConfig: "libmariadb", providers: [.apt(["libmariadb-dev"])]),
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+
+        // Pure decoding: bytes in, typed events and values out. No I/O.
+        .target(name: "BinlogDecoding", dependencies: ["CZstd", "CZlib"]),
+        // Thin layer over libmariadb: connections, queries, the raw binlog stream, error classes.
+        .target(name: "MariaDBClient", dependencies: ["CMariaDB", .product(name: "Logging", package: "swift-log")]),
+        // The replication engine: sources of events, schema lookup, decode sessions, (later) apply.
+        .target(name: "TablemirrorEngine", dependencies: [
+            "BinlogDecoding", "MariaDBClient", .product(name: "Logging", package: "swift-log"),
+        ]),
+        // Thin CLI: parses arguments and calls the engine.
+        .executableTarget(name: "tablemirror", dependencies: [
+            "TablemirrorEngine", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "BinlogDecodingTests", dependencies: ["BinlogDecoding"]),
+        .testTarget(name: "MariaDBClientTests", dependencies: ["MariaDBClient"]),
+        .testTarget(name: "TablemirrorEngineTests", dependencies: ["TablemirrorEngine", "BinlogDecoding", "MariaDBClient"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

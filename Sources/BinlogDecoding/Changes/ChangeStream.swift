@@ -1,0 +1,109 @@
+/// Follows decoded events and turns them into ordered change messages with positions, GTIDs and
+/// transaction boundaries. A plain value: feed it events, read changes out.
+public struct ChangeStream: Sendable {
+    public private(set) var file: String
+    public private(set) var gtid: String?
+    public private(set) var transactionStart: BinlogPosition?
+    /// The position after the last complete transaction or standalone statement.
+    public private(set) var committedPosition: BinlogPosition?
+
+    public init(file: String) {
+        self.file = file
+    }
+
+    /// Changes that one event contributes (most contribute none or one).
+    public mutating func changes(for event: DecodedEvent) -> [Change] {
+        let header = event.header
+        let end = UInt64(header.nextPosition)
+        let start = end >= UInt64(header.eventLength) ? end - UInt64(header.eventLength) : 0
+        switch event.body {
+        case let .rotate(rotate):
+            file = rotate.nextFileName
+            return []
+        case let .mariadbGTID(event):
+            gtid = event.gtid.description
+            return event.isStandalone ? [] : [begin(at: start, timestamp: header.timestamp)]
+        case let .mysqlGTID(event):
+            gtid = event.gtidText
+            return []
+        case let .query(query):
+            return queryChanges(query, start: start, end: end, timestamp: header.timestamp)
+        case let .xid(transactionID):
+            return [commit(at: end, xid: transactionID, timestamp: header.timestamp)]
+        case let .rows(rows):
+            return rows.rows.map { row in
+                .row(RowChangeMessage(
+                    database: rows.database, table: rows.table, operation: Self.operation(rows.kind),
+                    columnNames: rows.columnNames, before: row.before, after: row.after,
+                    file: file, startOffset: start, endOffset: end, gtid: gtid,
+                    transactionStart: transactionStart, timestamp: header.timestamp))
+            }
+        case let .transactionPayload(inner):
+            return inner.flatMap { changes(for: $0) }
+        default:
+            return []
+        }
+    }
+
+    private static func operation(_ kind: RowsEvent.Kind) -> RowChangeMessage.Operation {
+        switch kind {
+        case .insert: return .insert
+        case .update: return .update
+        case .delete: return .delete
+        }
+    }
+
+    private mutating func begin(at offset: UInt64, timestamp: UInt32) -> Change {
+        let position = BinlogPosition(file: file, offset: offset)
+        transactionStart = position
+        return .begin(TransactionStart(position: position, gtid: gtid, timestamp: timestamp))
+    }
+
+    private mutating func commit(at offset: UInt64, xid: UInt64?, timestamp: UInt32) -> Change {
+        let position = BinlogPosition(file: file, offset: offset)
+        defer {
+            transactionStart = nil
+            gtid = nil
+            committedPosition = position
+        }
+        return .commit(TransactionCommit(endPosition: position, gtid: gtid, xid: xid, timestamp: timestamp))
+    }
+
+    private mutating func queryChanges(_ query: QueryEvent, start: UInt64, end: UInt64, timestamp: UInt32) -> [Change] {
+        switch StatementKind(query.statement) {
+        case .begin:
+            // MariaDB's GTID event already began the transaction; MySQL's BEGIN follows its GTID event.
+            return transactionStart == nil ? [begin(at: start, timestamp: timestamp)] : []
+        case .commit, .rollback:
+            return transactionStart == nil ? [] : [commit(at: end, xid: nil, timestamp: timestamp)]
+        case .ignored:
+            return []
+        case .other:
+            let ddl = Change.ddl(DDLMessage(database: query.database, statement: query.statement, file: file,
+                                            startOffset: start, endOffset: end, gtid: gtid, timestamp: timestamp))
+            guard transactionStart == nil else { return [ddl] }
+            // A statement outside a transaction is its own unit: it commits itself.
+            return [ddl, commit(at: end, xid: nil, timestamp: timestamp)]
+        }
+    }
+}
+
+/// Transaction control statements, told apart from everything else (DDL under row-based logging).
+enum StatementKind {
+    case begin, commit, rollback, ignored, other
+
+    init(_ statement: String) {
+        let head = String(statement.prefix(24)).uppercased().drop { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" }
+        switch head {
+        case "BEGIN": self = .begin
+        case _ where head.hasPrefix("XA START"): self = .begin
+        case "COMMIT": self = .commit
+        case "ROLLBACK": self = .rollback
+        // An XA transaction's rows are logged at PREPARE; its later XA COMMIT/ROLLBACK carries no rows.
+        // Treating PREPARE as the commit point is a known limitation for XA ROLLBACK after PREPARE.
+        case _ where head.hasPrefix("XA PREPARE"): self = .commit
+        case _ where head.hasPrefix("XA "): self = .ignored
+        default: self = .other
+        }
+    }
+}

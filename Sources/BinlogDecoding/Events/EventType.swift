@@ -1,0 +1,56 @@
+/// Binlog event type codes written by MySQL and MariaDB servers.
+public enum EventType: UInt8, Sendable {
+    case unknown = 0
+    case startV3 = 1
+    case query = 2
+    case stop = 3
+    case rotate = 4
+    case intvar = 5
+    case slave = 7
+    case appendBlock = 9
+    case deleteFile = 11
+    case rand = 13
+    case userVar = 14
+    case formatDescription = 15
+    case xid = 16
+    case beginLoadQuery = 17
+    case executeLoadQuery = 18
+    case tableMap = 19
+    case writeRowsV0 = 20
+    case updateRowsV0 = 21
+    case deleteRowsV0 = 22
+    case writeRowsV1 = 23
+    case updateRowsV1 = 24
+    case deleteRowsV1 = 25
+    case incident = 26
+    case heartbeat = 27
+    case ignorable = 28
+    case rowsQuery = 29
+    case writeRowsV2 = 30
+    case updateRowsV2 = 31
+    case deleteRowsV2 = 32
+    case mysqlGTID = 33
+    case mysqlAnonymousGTID = 34
+    case mysqlPreviousGTIDs = 35
+    case transactionContext = 36
+    case viewChange = 37
+    case xaPrepare = 38
+    case partialUpdateRows = 39
+    case transactionPayload = 40
+    case heartbeatV2 = 41
+    case mysqlTaggedGTID = 42
+    // MariaDB
+    case annotateRows = 160
+    case binlogCheckpoint = 161
+    case mariadbGTID = 162
+    case mariadbGTIDList = 163
+    case startEncryption = 164
+    case queryCompressed = 165
+    case writeRowsCompressedV1 = 166
+    case updateRowsCompressedV1 = 167
+    case deleteRowsCompressedV1 = 168
+    case writeRowsCompressedV2 = 169
+    case updateRowsCompressedV2 = 170
+    case deleteRowsCompressedV2 = 171
+    case partialRowData = 172
+}

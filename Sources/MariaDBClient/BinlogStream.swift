@@ -1,0 +1,139 @@
+import CMariaDB
+
+/// Where a binlog stream starts and how it behaves.
+public struct BinlogStreamRequest: Sendable {
+    public enum Start: Sendable, Equatable {
+        case position(file: String, offset: UInt64)
+        /// MariaDB GTID position: a comma-separated `domain-server-sequence` list.
+        case mariadbGTID(String)
+        /// MySQL GTID set: `uuid:1-5:7,uuid2:1-3` (the transactions already seen).
+        case mysqlGTIDSet(String)
+    }
+
+    public var start: Start
+    /// Our server id as a replica: must differ from every real replica's.
+    public var serverID: UInt32
+    /// How often the source sends a heartbeat while idle, in seconds (0: none).
+    public var heartbeatSeconds: Double
+    /// Ask the server to end the stream at the end of its binlog instead of waiting for more.
+    public var stopAtEnd: Bool
+
+    public init(start: Start, serverID: UInt32, heartbeatSeconds: Double = 5, stopAtEnd: Bool = false) {
+        self.start = start
+        self.serverID = serverID
+        self.heartbeatSeconds = heartbeatSeconds
+        self.stopAtEnd = stopAtEnd
+    }
+}
+
+/// A replica connection reading raw binlog events. Event bytes come out exactly as the server sent them
+/// (header, body, checksum); decoding and checksum verification belong to BinlogDecoding.
+public final class BinlogStream {
+    public let connection: MariaDBConnection
+    /// Whether the server will append CRC32 checksums to events (what we asked for and it agreed to).
+    public let checksumsEnabled: Bool
+    private var replication: UnsafeMutablePointer<MARIADB_RPL>?
+
+    public init(_ options: ConnectionOptions, request: BinlogStreamRequest) throws(MariaDBError) {
+        var options = options
+        // A healthy idle stream delivers a heartbeat each period; three missed ones mean the source is gone.
+        if request.heartbeatSeconds > 0 {
+            options.readTimeoutSeconds = max(options.readTimeoutSeconds, UInt32((request.heartbeatSeconds * 3).rounded(.up)))
+        } else {
+            options.readTimeoutSeconds = 365 * 24 * 3600
+        }
+        connection = try MariaDBConnection(options)
+        checksumsEnabled = try Self.negotiate(connection, request: request)
+        try open(request)
+    }
+
+    deinit {
+        if let replication { mariadb_rpl_close(replication) }
+    }
+
+    /// Session variables a replica sets before asking for the binlog.
+    private static func negotiate(_ connection: MariaDBConnection, request: BinlogStreamRequest) throws(MariaDBError) -> Bool {
+        let checksum = try connection.query("SELECT @@global.binlog_checksum").string(0, 0) ?? "NONE"
+        try connection.execute("SET @master_binlog_checksum = @@global.binlog_checksum")
+        if !connection.isMariaDB {
+            // MySQL 8.0.26+ renamed the variable; older servers reject the new name, which is fine.
+            try? connection.execute("SET @source_binlog_checksum = @@global.binlog_checksum")
+        }
+        if request.heartbeatSeconds > 0 {
+            let nanoseconds = UInt64(request.heartbeatSeconds * 1_000_000_000)
+            try connection.execute("SET @master_heartbeat_period = \(nanoseconds)")
+        }
+        if connection.isMariaDB {
+            // 4: we understand GTID events and the annotate/checkpoint events of MariaDB 10.
+            try connection.execute("SET @mariadb_slave_capability = 4")
+            if case let .mariadbGTID(position) = request.start {
+                try connection.execute("SET @slave_connect_state = \(connection.quote(position))")
+                try connection.execute("SET @slave_gtid_strict_mode = 0")
+                try connection.execute("SET @slave_gtid_ignore_duplicates = 0")
+            }
+        }
+        return checksum.uppercased() == "CRC32"
+    }
+
+    private func open(_ request: BinlogStreamRequest) throws(MariaDBError) {
+        let context = "requesting the binlog from \(connection.options)"
+        switch request.start {
+        case let .mysqlGTIDSet(set):
+            let payload = try MySQLGTIDSetEncoding.dumpCommand(gtidSet: set, serverID: request.serverID,
+                                                               nonBlocking: request.stopAtEnd)
+            let status = payload.withUnsafeBufferPointer { buffer in
+                buffer.withMemoryRebound(to: CChar.self) {
+                    tm_send_command(connection.handle, enum_server_command(rawValue: 0x1E), $0.baseAddress, $0.count)
+                }
+            }
+            if status != 0 { throw connection.lastError(context: context) }
+        case .position, .mariadbGTID:
+            guard let replication = mariadb_rpl_init_ex(connection.handle, UInt32(MARIADB_RPL_VERSION)) else {
+                throw connection.lastError(context: context)
+            }
+            self.replication = replication
+            var file = ""
+            var offset: UInt64 = 4
+            if case let .position(startFile, startOffset) = request.start {
+                file = startFile
+                offset = startOffset
+            }
+            _ = file.withCString { tm_rpl_set_filename(replication, $0, strlen($0)) }
+            _ = tm_rpl_set_start(replication, UInt(offset))
+            _ = tm_rpl_set_server_id(replication, request.serverID)
+            var flags = UInt32(MARIADB_RPL_BINLOG_SEND_ANNOTATE_ROWS)
+            if request.stopAtEnd { flags |= UInt32(MARIADB_RPL_BINLOG_DUMP_NON_BLOCK) }
+            _ = tm_rpl_set_flags(replication, flags)
+            if mariadb_rpl_open(replication) != 0 { throw connection.lastError(context: context) }
+        }
+    }
+
+    /// The next event's bytes, or nil when the server ended the stream (only with `stopAtEnd`).
+    public func next() throws(MariaDBError) -> [UInt8]? {
+        let length = mysql_net_read_packet(connection.handle)
+        if length == UInt(bitPattern: -1) {
+            throw connection.lastError(context: "reading the binlog stream from \(connection.options)")
+        }
+        guard length > 0, let packet = tm_last_packet(connection.handle) else {
+            throw MariaDBError(code: 2027, sqlState: "HY000", message: "empty packet in binlog stream",
+                               context: "reading the binlog stream from \(connection.options)")
+        }
+        switch packet[0] {
+        case 0x00:
+            return Array(UnsafeBufferPointer(start: packet + 1, count: Int(length) - 1))
+        case 0xFE where length < 9:
+            return nil
+        default:
+            throw MariaDBError(code: 2027, sqlState: "HY000", message: "unexpected packet type \(packet[0]) in binlog stream",
+                               context: "reading the binlog stream from \(connection.options)")
+        }
+    }
+
+    public func close() {
+        if let replication {
+            mariadb_rpl_close(replication)
+            self.replication = nil
+        }
+        connection.close()
+    }
+}

@@ -1,0 +1,27 @@
+/// Where and how to connect. The password is held only in memory and never printed: `description` omits it.
+public struct ConnectionOptions: Sendable, CustomStringConvertible {
+    public var host: String
+    public var port: Int
+    public var user: String
+    public var password: String?
+    public var database: String?
+    public var unixSocket: String?
+    public var connectTimeoutSeconds: UInt32
+    /// Read timeout; a binlog stream with heartbeats sets it above the heartbeat period.
+    public var readTimeoutSeconds: UInt32
+
+    public init(host: String = "127.0.0.1", port: Int = 3306, user: String, password: String? = nil,
+                database: String? = nil, unixSocket: String? = nil,
+                connectTimeoutSeconds: UInt32 = 10, readTimeoutSeconds: UInt32 = 60) {
+        self.host = host
+        self.port = port
+        self.user = user
+        self.password = password
+        self.database = database
+        self.unixSocket = unixSocket
+        self.connectTimeoutSeconds = connectTimeoutSeconds
+        self.readTimeoutSeconds = readTimeoutSeconds
+    }
+
+    public var description: String { "\(user)@\(host):\(port)" + (database.map { "/\($0)" } ?? "") }
+}

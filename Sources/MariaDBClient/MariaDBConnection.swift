@@ -1,0 +1,134 @@
+import CMariaDB
+
+/// One libmariadb connection. Every call blocks, so a connection belongs to one dedicated thread
+/// (see `DedicatedThread`) and is never used from the cooperative pool.
+public final class MariaDBConnection {
+    let handle: UnsafeMutablePointer<MYSQL>
+    public let options: ConnectionOptions
+    private var closed = false
+
+    public init(_ options: ConnectionOptions) throws(MariaDBError) {
+        guard let handle = mysql_init(nil) else {
+            throw MariaDBError(code: 2008, sqlState: "HY000", message: "out of memory", context: "connecting to \(options)")
+        }
+        self.handle = handle
+        self.options = options
+        _ = tm_set_int_option(handle, MYSQL_OPT_CONNECT_TIMEOUT, options.connectTimeoutSeconds)
+        _ = tm_set_int_option(handle, MYSQL_OPT_READ_TIMEOUT, options.readTimeoutSeconds)
+        _ = tm_set_int_option(handle, MYSQL_OPT_WRITE_TIMEOUT, options.readTimeoutSeconds)
+        _ = mysql_options(handle, MYSQL_SET_CHARSET_NAME, "utf8mb4")
+        let connected = mysql_real_connect(
+            handle, options.unixSocket == nil ? options.host : nil, options.user, options.password,
+            options.database, UInt32(options.port), options.unixSocket, UInt(CLIENT_MULTI_STATEMENTS))
+        if connected == nil {
+            let error = Self.lastError(handle, context: "connecting to \(options)")
+            mysql_close(handle)
+            throw error
+        }
+    }
+
+    deinit { close() }
+
+    public func close() {
+        guard !closed else { return }
+        closed = true
+        mysql_close(handle)
+    }
+
+    public var serverVersion: String { String(cString: mysql_get_server_info(handle)) }
+    public var isMariaDB: Bool { serverVersion.contains("MariaDB") }
+
+    /// Runs statements that return no rows.
+    public func execute(_ sql: String) throws(MariaDBError) {
+        try send(sql)
+        // Drain every result of a multi-statement string so the connection is ready for the next command.
+        repeat {
+            if let result = mysql_store_result(handle) { mysql_free_result(result) }
+            let status = mysql_next_result(handle)
+            if status > 0 { throw lastError(context: "running \(Self.abbreviate(sql))") }
+            if status != 0 { break }
+        } while true
+    }
+
+    /// Runs a query and returns its rows as text (NULL as nil), the way the text protocol carries them.
+    public func query(_ sql: String) throws(MariaDBError) -> QueryResult {
+        try send(sql)
+        guard let result = mysql_store_result(handle) else {
+            if mysql_field_count(handle) == 0 { return QueryResult(columns: [], rows: []) }
+            throw lastError(context: "reading result of \(Self.abbreviate(sql))")
+        }
+        defer { mysql_free_result(result) }
+        let fieldCount = Int(mysql_num_fields(result))
+        var columns: [String] = []
+        if let fields = mysql_fetch_fields(result) {
+            for index in 0..<fieldCount { columns.append(String(cString: fields[index].name)) }
+        }
+        var rows: [[QueryResult.Cell]] = []
+        while let row = mysql_fetch_row(result) {
+            guard let lengths = mysql_fetch_lengths(result) else { break }
+            var cells: [QueryResult.Cell] = []
+            cells.reserveCapacity(fieldCount)
+            for index in 0..<fieldCount {
+                if let pointer = row[index] {
+                    let length = Int(lengths[index])
+                    cells.append(pointer.withMemoryRebound(to: UInt8.self, capacity: length) {
+                        Array(UnsafeBufferPointer(start: $0, count: length))
+                    })
+                } else {
+                    cells.append(nil)
+                }
+            }
+            rows.append(cells)
+        }
+        return QueryResult(columns: columns, rows: rows)
+    }
+
+    private func send(_ sql: String) throws(MariaDBError) {
+        let status = sql.withCString { mysql_real_query(handle, $0, UInt(strlen($0))) }
+        if status != 0 { throw lastError(context: "running \(Self.abbreviate(sql))") }
+    }
+
+    func lastError(context: String) -> MariaDBError { Self.lastError(handle, context: context) }
+
+    static func lastError(_ handle: UnsafeMutablePointer<MYSQL>, context: String) -> MariaDBError {
+        MariaDBError(code: mysql_errno(handle), sqlState: String(cString: mysql_sqlstate(handle)),
+                     message: String(cString: mysql_error(handle)), context: context)
+    }
+
+    /// Statements can be long (row data); errors quote only their start.
+    static func abbreviate(_ sql: String) -> String {
+        sql.count <= 120 ? sql : String(sql.prefix(120)) + "…"
+    }
+
+    /// Quotes a string literal for SQL using the connection's character set rules.
+    public func quote(_ text: String) -> String {
+        let bytes = Array(text.utf8)
+        var buffer = [CChar](repeating: 0, count: bytes.count * 2 + 1)
+        let length = bytes.withUnsafeBufferPointer { input in
+            input.withMemoryRebound(to: CChar.self) { chars in
+                mysql_real_escape_string(handle, &buffer, chars.baseAddress, UInt(bytes.count))
+            }
+        }
+        return "'" + String(decoding: buffer.prefix(Int(length)).map { UInt8(bitPattern: $0) }, as: UTF8.self) + "'"
+    }
+}
+
+/// Rows of a text-protocol result. Cells are raw bytes (nil for NULL); `string(row:column:)` reads them as UTF-8.
+public struct QueryResult: Sendable {
+    public typealias Cell = [UInt8]?
+    public var columns: [String]
+    public var rows: [[Cell]]
+
+    public func string(_ row: Int, _ column: Int) -> String? {
+        rows[row][column].map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    public func string(_ row: Int, _ name: String) -> String? {
+        guard let column = columns.firstIndex(where: { $0.caseInsensitiveEquals(name) }) else { return nil }
+        return string(row, column)
+    }
+}
+
+extension String {
+    func caseInsensitiveEquals(_ other: String) -> Bool { lowercased() == other.lowercased() }
+}

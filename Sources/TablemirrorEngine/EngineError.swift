@@ -1,0 +1,27 @@
+import BinlogDecoding
+import MariaDBClient
+
+/// Errors the engine reports to operators, each with where it happened.
+public enum EngineError: Error, CustomStringConvertible {
+    case io(path: String, detail: String)
+    case truncatedFile(path: String, offset: UInt64, pendingBytes: Int)
+    /// An event that cannot be decoded; the stream stops there rather than skipping it.
+    case corruptEvent(source: String, position: BinlogPosition, underlying: BinlogDecodingError)
+    case database(MariaDBError)
+    case invalidArgument(String)
+
+    public var description: String {
+        switch self {
+        case let .io(path, detail):
+            return "\(path): \(detail)"
+        case let .truncatedFile(path, offset, pending):
+            return "\(path): file ends inside an event at offset \(offset) (\(pending) bytes of an incomplete event)"
+        case let .corruptEvent(source, position, underlying):
+            return "\(source): cannot decode the event at \(position): \(underlying)"
+        case let .database(error):
+            return error.description
+        case let .invalidArgument(text):
+            return text
+        }
+    }
+}

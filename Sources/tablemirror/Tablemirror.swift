@@ -1,0 +1,9 @@
+import ArgumentParser
+
+@main
+struct Tablemirror: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tablemirror",
+        abstract: "Replicates MySQL/MariaDB tables into other databases from the binlog.",
+        subcommands: [Decode.self])
+}
