@@ -73,7 +73,7 @@ public struct MySQLGTIDEvent: Sendable, Equatable {
     }
 }
 
-/// A MySQL GTID set (`uuid:1-5:7-9,...`) as written in a previous-GTIDs event.
+/// A MySQL GTID set (`uuid:1-5:7-9,uuid:tag:1-3`) as written in a previous-GTIDs event.
 public struct MySQLGTIDSet: Sendable, Equatable, CustomStringConvertible {
     public struct Interval: Sendable, Equatable {
         public var start: Int64
@@ -81,16 +81,19 @@ public struct MySQLGTIDSet: Sendable, Equatable, CustomStringConvertible {
         public var end: Int64
     }
 
-    public var entries: [(uuid: [UInt8], intervals: [Interval])]
-
-    public static func == (lhs: MySQLGTIDSet, rhs: MySQLGTIDSet) -> Bool {
-        lhs.entries.elementsEqual(rhs.entries) { $0.uuid == $1.uuid && $0.intervals == $1.intervals }
+    public struct Entry: Sendable, Equatable {
+        public var uuid: [UInt8]
+        /// MySQL 8.3+ GTID tag; empty for untagged GTIDs.
+        public var tag: String
+        public var intervals: [Interval]
     }
+
+    public var entries: [Entry]
 
     public var description: String {
         entries.map { entry in
             let ranges = entry.intervals.map { $0.end - 1 == $0.start ? "\($0.start)" : "\($0.start)-\($0.end - 1)" }
-            return ([UUIDText.format(entry.uuid)] + ranges).joined(separator: ":")
+            return ([UUIDText.format(entry.uuid)] + (entry.tag.isEmpty ? [] : [entry.tag]) + ranges).joined(separator: ":")
         }.joined(separator: ",")
     }
 }

@@ -64,7 +64,13 @@ public struct BinlogEventDecoder: Sendable {
             if verifiesChecksums {
                 var trailer = ByteReader(bytes, offset: bodyEnd, end: eventEnd)
                 let expected = try trailer.uint32("checksum")
-                let actual = CRC32.checksum(bytes, range: 0..<bodyEnd)
+                var checked = bytes
+                if isFormatDescription {
+                    // The server sets "binlog in use" in the open file's format description after checksumming it
+                    // (and clears it on close), so the checksum covers the event with that flag clear.
+                    checked[17] &= ~0x01
+                }
+                let actual = CRC32.checksum(checked, range: 0..<bodyEnd)
                 guard expected == actual else { throw .checksumMismatch(expected: expected, actual: actual) }
             }
         }

@@ -73,13 +73,25 @@ enum ControlEventDecoding {
     }
 
     static func mysqlPreviousGTIDs(_ reader: inout ByteReader) throws(BinlogDecodingError) -> MySQLGTIDSet {
-        let count = try reader.uint64("previous GTIDs count")
+        // MySQL 8.3+ writes the tagged form (each uuid followed by a tag) with the format number 1 in the
+        // first and last byte of the count field and the count in the six bytes between.
+        let rawCount = try reader.uint64("previous GTIDs count")
+        let isTagged = rawCount >> 56 == 1 && rawCount & 0xFF == 1
+        let count = isTagged ? (rawCount >> 8) & 0xFFFF_FFFF_FFFF : rawCount
         guard count <= UInt64(reader.remaining / 24) else {
-            throw .truncated(what: "previous GTIDs", needed: Int(clamping: count) * 24, available: reader.remaining)
+            throw .malformed(what: "previous GTIDs", detail: "count field \(rawCount) with \(reader.remaining) bytes left")
         }
-        var entries: [(uuid: [UInt8], intervals: [MySQLGTIDSet.Interval])] = []
+        var entries: [MySQLGTIDSet.Entry] = []
         for _ in 0..<Int(count) {
             let uuid = try reader.bytes(16, "previous GTIDs uuid")
+            var tag = ""
+            if isTagged {
+                let tagLength = try variableLengthInteger(&reader)
+                guard tagLength <= UInt64(reader.remaining) else {
+                    throw .truncated(what: "GTID tag", needed: Int(clamping: tagLength), available: reader.remaining)
+                }
+                tag = try reader.string(Int(tagLength), "GTID tag")
+            }
             let intervalCount = try reader.uint64("previous GTIDs interval count")
             guard intervalCount <= UInt64(reader.remaining / 16) else {
                 throw .truncated(what: "previous GTIDs intervals", needed: Int(clamping: intervalCount) * 16, available: reader.remaining)
@@ -90,8 +102,23 @@ enum ControlEventDecoding {
                 let end = Int64(bitPattern: try reader.uint64("interval end"))
                 intervals.append(.init(start: start, end: end))
             }
-            entries.append((uuid, intervals))
+            entries.append(MySQLGTIDSet.Entry(uuid: uuid, tag: tag, intervals: intervals))
         }
         return MySQLGTIDSet(entries: entries)
+    }
+
+    /// MySQL's serialization varlen integer: the count of trailing one bits in the first byte says how many
+    /// more bytes follow; the value is the little-endian whole shifted right past those marker bits.
+    static func variableLengthInteger(_ reader: inout ByteReader) throws(BinlogDecodingError) -> UInt64 {
+        var copy = reader
+        let first = try copy.uint8("varlen integer")
+        let extra = (~first).trailingZeroBitCount
+        guard extra <= 8 else { throw .malformed(what: "varlen integer", detail: "first byte \(first)") }
+        if extra == 8 {
+            try reader.skip(1, "varlen integer")
+            return try reader.uint64("varlen integer")
+        }
+        let raw = try reader.uintLE(extra + 1, "varlen integer")
+        return raw >> UInt64(extra + 1)
     }
 }
