@@ -31,9 +31,13 @@ let package = Package(
             "TablemirrorEngine", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        // Shared by the test targets: where the test servers are, and helpers to use them.
+        .target(name: "TestSupport", dependencies: ["MariaDBClient"], path: "Tests/TestSupport"),
         .testTarget(name: "BinlogDecodingTests", dependencies: ["BinlogDecoding"]),
-        .testTarget(name: "MariaDBClientTests", dependencies: ["MariaDBClient"]),
-        .testTarget(name: "TablemirrorEngineTests", dependencies: ["TablemirrorEngine", "BinlogDecoding", "MariaDBClient"]),
+        .testTarget(name: "MariaDBClientTests", dependencies: ["MariaDBClient", "BinlogDecoding", "TestSupport"]),
+        .testTarget(name: "TablemirrorEngineTests", dependencies: [
+            "TablemirrorEngine", "BinlogDecoding", "MariaDBClient", "TestSupport",
+        ]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -13,8 +13,10 @@ enum ColumnReader: Sendable {
     case datetime2(precision: Int)
     case timestampOld
     case timestamp2(precision: Int)
-    /// VARCHAR / CHAR / BINARY: a 1- or 2-byte length prefix.
+    /// VARCHAR / CHAR: a 1- or 2-byte length prefix.
     case shortString(lengthWidth: Int, encoding: TextEncoding)
+    /// BINARY(n): stored without its trailing zero bytes, which SELECT gives back; padded here to `length`.
+    case fixedBinary(lengthWidth: Int, length: Int)
     /// BLOB / TEXT: a 1- to 4-byte length prefix.
     case blob(lengthWidth: Int, encoding: TextEncoding)
     case enumeration(width: Int, names: [String]?)
@@ -44,6 +46,8 @@ enum ColumnReader: Sendable {
         case .datetime2: self = .datetime2(precision: meta)
         case .timestamp: self = .timestampOld
         case .timestamp2: self = .timestamp2(precision: meta)
+        case .string where column.textEncoding == .binary:
+            self = .fixedBinary(lengthWidth: meta > 255 ? 2 : 1, length: meta)
         case .varchar, .varString, .string:
             self = .shortString(lengthWidth: meta > 255 ? 2 : 1, encoding: column.textEncoding)
         case .blob, .tinyBlob, .mediumBlob, .longBlob:
@@ -108,6 +112,11 @@ enum ColumnReader: Sendable {
         case let .shortString(lengthWidth, encoding):
             let length = Int(try reader.uintLE(lengthWidth, "string length"))
             return Self.text(try reader.range(length, "string"), in: reader.bytes, encoding: encoding)
+        case let .fixedBinary(lengthWidth, fullLength):
+            let length = Int(try reader.uintLE(lengthWidth, "binary length"))
+            var bytes = try reader.bytes(length, "binary")
+            if bytes.count < fullLength { bytes += [UInt8](repeating: 0, count: fullLength - bytes.count) }
+            return .bytes(bytes)
         case let .blob(lengthWidth, encoding):
             let length = Int(try reader.uintLE(lengthWidth, "blob length"))
             return Self.text(try reader.range(length, "blob"), in: reader.bytes, encoding: encoding)

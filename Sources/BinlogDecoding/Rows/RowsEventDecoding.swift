@@ -50,11 +50,11 @@ enum RowsEventDecoding {
             }
             try reader.skip(extraLength - 2, "rows extra data")
         }
-        let columnCount = try reader.lengthEncodedCount("rows column count")
-        guard columnCount == layout.readers.count else {
+        let columnCount = try reader.lengthEncodedInteger("rows column count")
+        guard columnCount == UInt64(layout.readers.count) else {
             throw .malformed(what: "rows event", detail: "\(columnCount) columns, but table map \(layout.map.database).\(layout.map.table) has \(layout.readers.count)")
         }
-        let bitmapLength = (columnCount + 7) / 8
+        let bitmapLength = (layout.readers.count + 7) / 8
         let beforeColumns = try reader.bytes(bitmapLength, "columns-present bitmap")
         let afterColumns = variant.kind == .update ? try reader.bytes(bitmapLength, "after-image bitmap") : beforeColumns
 

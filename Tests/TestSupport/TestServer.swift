@@ -1,0 +1,46 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import MariaDBClient
+
+/// The MariaDB server that scripts/test.sh started for this run, described by environment variables.
+public enum TestServer {
+    static func environment(_ name: String) -> String? {
+        getenv(name).map { String(cString: $0) }
+    }
+
+    /// Live tests run only when scripts/test.sh (or a developer) started a server and said where it is.
+    public static var isConfigured: Bool { environment("TM_TEST_SOURCE_PORT") != nil }
+
+    public static func options(database: String? = nil) -> ConnectionOptions {
+        ConnectionOptions(
+            host: environment("TM_TEST_SOURCE_HOST") ?? "127.0.0.1",
+            port: Int(environment("TM_TEST_SOURCE_PORT") ?? "") ?? 33061,
+            user: environment("TM_TEST_USER") ?? "tm",
+            password: environment("TM_TEST_PASSWORD") ?? "tm-test-pw",
+            database: database)
+    }
+
+    public static func connect(database: String? = nil) throws -> MariaDBConnection {
+        try MariaDBConnection(options(database: database))
+    }
+
+    /// The server's current binlog file and end position: where a test's own changes will start.
+    public static func currentPosition(_ connection: MariaDBConnection) throws -> (file: String, offset: UInt64) {
+        let status = try connection.query("SHOW MASTER STATUS")
+        guard let file = status.string(0, 0), let offset = status.string(0, 1).flatMap({ UInt64($0) }) else {
+            throw TestSupportError("SHOW MASTER STATUS returned nothing: is log_bin on?")
+        }
+        return (file, offset)
+    }
+
+    /// A database name no other test uses.
+    public static func uniqueDatabase(_ prefix: String) -> String {
+        "\(prefix)_\(UInt32.random(in: 0..<UInt32.max))"
+    }
+}
+
+public struct TestSupportError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
