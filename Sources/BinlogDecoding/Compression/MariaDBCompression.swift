@@ -17,7 +17,8 @@ enum MariaDBCompression {
         }
         var size = 0
         for index in 1...sizeWidth { size = size << 8 | Int(bytes[index]) }
-        guard size <= maximumUncompressedSize else {
+        // zlib cannot expand data more than about 1032 times; a larger claim is corruption, not data.
+        guard size <= maximumUncompressedSize, size <= (bytes.count - 1 - sizeWidth) * 1032 + 64 else {
             throw .malformed(what: "compressed event", detail: "uncompressed size \(size) is implausible")
         }
         if size == 0 { return [] }

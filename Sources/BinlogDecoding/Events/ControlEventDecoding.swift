@@ -94,7 +94,7 @@ enum ControlEventDecoding {
             }
             let intervalCount = try reader.uint64("previous GTIDs interval count")
             guard intervalCount <= UInt64(reader.remaining / 16) else {
-                throw .truncated(what: "previous GTIDs intervals", needed: Int(clamping: intervalCount) * 16, available: reader.remaining)
+                throw .truncated(what: "previous GTIDs intervals", needed: saturatingProduct(intervalCount, 16), available: reader.remaining)
             }
             var intervals: [MySQLGTIDSet.Interval] = []
             for _ in 0..<Int(intervalCount) {
@@ -121,4 +121,10 @@ enum ControlEventDecoding {
         let raw = try reader.uintLE(extra + 1, "varlen integer")
         return raw >> UInt64(extra + 1)
     }
+}
+
+/// count × unit for error messages, without overflowing on a corrupt count.
+func saturatingProduct(_ count: UInt64, _ unit: Int) -> Int {
+    let (product, overflow) = Int(clamping: count).multipliedReportingOverflow(by: unit)
+    return overflow ? Int.max : product
 }

@@ -68,6 +68,7 @@ enum RowsEventDecoding {
 
         var rows: [RowChange] = []
         while !rowsReader.isAtEnd {
+            let rowStart = rowsReader.offset
             switch variant.kind {
             case .insert:
                 var noDocuments: [Int: JSONValue]?
@@ -88,6 +89,10 @@ enum RowsEventDecoding {
                 let after = try image(&rowsReader, present: afterColumns, layout: layout, partialJSON: partialJSON,
                                       documents: &documents)
                 rows.append(RowChange(before: before, after: after))
+            }
+            // A row always takes at least one byte; a corrupt bitmap naming no columns would otherwise loop forever.
+            guard rowsReader.offset > rowStart else {
+                throw .malformed(what: "rows event", detail: "a row image with no columns and no null bitmap")
             }
         }
         return RowsEvent(kind: variant.kind, tableID: tableID, flags: flags, database: layout.map.database,
