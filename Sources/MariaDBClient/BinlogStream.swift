@@ -111,7 +111,8 @@ public final class BinlogStream {
     /// The next event's bytes, or nil when the server ended the stream (only with `stopAtEnd`).
     public func next() throws(MariaDBError) -> [UInt8]? {
         let length = mysql_net_read_packet(connection.handle)
-        if length == UInt(bitPattern: -1) {
+        // libmariadb's packet_error is (unsigned int)-1; the error is then set on the handle.
+        if length == UInt(UInt32.max) || length == UInt.max {
             throw connection.lastError(context: "reading the binlog stream from \(connection.options)")
         }
         guard length > 0, let packet = tm_last_packet(connection.handle) else {
@@ -123,10 +124,28 @@ public final class BinlogStream {
             return Array(UnsafeBufferPointer(start: packet + 1, count: Int(length) - 1))
         case 0xFE where length < 9:
             return nil
+        case 0xFF:
+            throw Self.errorPacket(UnsafeBufferPointer(start: packet, count: Int(length)),
+                                   context: "reading the binlog stream from \(connection.options)")
         default:
             throw MariaDBError(code: 2027, sqlState: "HY000", message: "unexpected packet type \(packet[0]) in binlog stream",
                                context: "reading the binlog stream from \(connection.options)")
         }
+    }
+
+    /// An ERR packet: 0xFF, error code, '#' and a five-character SQL state, then the message.
+    static func errorPacket(_ packet: UnsafeBufferPointer<UInt8>, context: String) -> MariaDBError {
+        guard packet.count >= 3 else {
+            return MariaDBError(code: 2027, sqlState: "HY000", message: "short error packet", context: context)
+        }
+        let code = UInt32(packet[1]) | UInt32(packet[2]) << 8
+        var rest = packet.count > 3 ? Array(packet[3...]) : []
+        var state = ""
+        if rest.first == UInt8(ascii: "#"), rest.count >= 6 {
+            state = String(decoding: rest[1..<6], as: UTF8.self)
+            rest.removeFirst(6)
+        }
+        return MariaDBError(code: code, sqlState: state, message: String(decoding: rest, as: UTF8.self), context: context)
     }
 
     public func close() {

@@ -21,9 +21,8 @@ public final class MariaDBConnection {
             handle, options.unixSocket == nil ? options.host : nil, options.user, options.password,
             options.database, UInt32(options.port), options.unixSocket, UInt(CLIENT_MULTI_STATEMENTS))
         if connected == nil {
-            let error = Self.lastError(handle, context: "connecting to \(options)")
-            mysql_close(handle)
-            throw error
+            // deinit closes the handle: the object is fully initialised even when connecting fails.
+            throw Self.lastError(handle, context: "connecting to \(options)")
         }
     }
 

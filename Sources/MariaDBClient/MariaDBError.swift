@@ -41,6 +41,9 @@ public struct MariaDBError: Error, Sendable, CustomStringConvertible {
     }
 
     public var description: String {
-        "\(context): [\(code)\(sqlState.isEmpty ? "" : " " + sqlState)] \(message)"
+        let hint = kind == .binlogUnavailable
+            ? " — the requested binlog position is not on the server (purged, or never written); resync from a snapshot"
+            : ""
+        return "\(context): [\(code)\(sqlState.isEmpty ? "" : " " + sqlState)] \(message)\(hint)"
     }
 }
