@@ -85,7 +85,7 @@ case "$command" in
     sql)
         [ $# -ge 2 ] || die "usage: sql NAME [SQL]"
         socket="$(server_dir "$2")/mariadbd.sock"
-        if [ $# -ge 3 ]; then mariadb --socket="$socket" -uroot -e "$3"; else mariadb --socket="$socket" -uroot; fi
+        if [ $# -ge 3 ]; then mariadb --socket="$socket" -uroot --default-character-set=utf8mb4 -e "$3"; else mariadb --socket="$socket" -uroot --default-character-set=utf8mb4; fi
         ;;
     *)
         die "usage: start NAME PORT [options] | stop NAME | stop-all | sql NAME [SQL]"
