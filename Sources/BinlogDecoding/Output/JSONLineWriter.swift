@@ -69,6 +69,12 @@ public enum JSONLineWriter {
 
     static func appendString(_ text: String, to out: inout String) {
         out += "\""
+        // Most values need no escaping: copy them whole instead of scalar by scalar.
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+            out += text
+            out += "\""
+            return
+        }
         for scalar in text.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""
