@@ -1,31 +1,85 @@
 #!/usr/bin/env bash
 # Runs every test: installs what is missing, starts a throwaway MariaDB source on loopback, runs
 # `swift test` against it, and stops it. Extra arguments go to `swift test` (for example --filter Decode).
+# Environment: TM_TEST_SOURCE_PORT (default 33061), TM_TEST_PASSWORD (default tm-test-pw),
+# TM_SERVERS_DIR (default /tmp/tablemirror-test-servers).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
+started=$(date +%s)
+elapsed() { echo "test.sh: $1 after $(( $(date +%s) - started )) s"; }
+
 # shellcheck source=lib/deps.sh
 source scripts/lib/deps.sh
 tm_ensure_build_deps
+command -v swift >/dev/null 2>&1 || { echo "test.sh: swift is not on PATH" >&2; exit 1; }
 
-started=$(date +%s)
+fixtures="$root/../shared/fixtures"
+[ -d "$fixtures" ] || {
+    echo "test.sh: $fixtures is missing (the shared fixtures must sit beside the repository, in ../shared/fixtures)" >&2
+    exit 1
+}
+
 export TM_SERVERS_DIR=${TM_SERVERS_DIR:-/tmp/tablemirror-test-servers}
 export TM_TEST_SOURCE_HOST=127.0.0.1
 export TM_TEST_SOURCE_PORT=${TM_TEST_SOURCE_PORT:-33061}
 export TM_TEST_USER=tm
 export TM_TEST_PASSWORD=${TM_TEST_PASSWORD:-tm-test-pw}
 export TM_TEST_SOURCE_SOCKET="$TM_SERVERS_DIR/tm-test-source/mariadbd.sock"
-fixtures="$root/../shared/fixtures"
-[ -d "$fixtures" ] || { echo "test.sh: $fixtures is missing (the shared fixtures must sit beside the repository)" >&2; exit 1; }
-export TM_TEST_FIXTURES=$(cd "$fixtures" && pwd)
+TM_TEST_FIXTURES=$(cd "$fixtures" && pwd)
+export TM_TEST_FIXTURES
 
-cleanup() { bash scripts/mariadb-server.sh stop tm-test-source >/dev/null 2>&1 || true; }
+# Two runs sharing TM_SERVERS_DIR would restart each other's server; refuse rather than interfere.
+mkdir -p "$TM_SERVERS_DIR"
+exec 9>"$TM_SERVERS_DIR/tm-test-source.lock"
+flock -n 9 || {
+    echo "test.sh: another test run is using $TM_SERVERS_DIR/tm-test-source; wait for it, or set" \
+        "TM_SERVERS_DIR and TM_TEST_SOURCE_PORT to run alongside it" >&2
+    exit 1
+}
+
+server_started=0
+child=0
+cleanup() {
+    if [ "$child" -ne 0 ]; then
+        kill -TERM "$child" 2>/dev/null || true
+        wait "$child" 2>/dev/null || true
+    fi
+    if [ "$server_started" -eq 1 ]; then
+        bash scripts/mariadb-server.sh stop tm-test-source 9>&- || true
+    fi
+}
 trap cleanup EXIT
-bash scripts/mariadb-server.sh start tm-test-source "$TM_TEST_SOURCE_PORT" \
-    --binlog-annotate-row-events=ON --log-bin-compress-min-len=10
+trap 'exit 130' INT
+trap 'exit 143' TERM
+# Bash runs a trap only once a foreground command ends; a waited-on child lets INT/TERM act at once.
+run() {
+    "$@" <&0 9>&- &
+    child=$!
+    local rc=0
+    wait "$child" || rc=$?
+    child=0
+    return "$rc"
+}
 
-swift build --build-tests
+# Starting wipes and stops whatever an earlier run left under the same name. The server must not
+# inherit the lock descriptor, or a leaked server would hold the lock.
+server_started=1
+bash scripts/mariadb-server.sh start tm-test-source "$TM_TEST_SOURCE_PORT" \
+    --binlog-annotate-row-events=ON --log-bin-compress-min-len=10 9>&-
+echo "test.sh: TM_TEST_SOURCE_HOST=$TM_TEST_SOURCE_HOST TM_TEST_SOURCE_PORT=$TM_TEST_SOURCE_PORT" \
+    "TM_TEST_USER=$TM_TEST_USER TM_TEST_SOURCE_SOCKET=$TM_TEST_SOURCE_SOCKET TM_TEST_FIXTURES=$TM_TEST_FIXTURES"
+
 status=0
-swift test "$@" || status=$?
-echo "test.sh: finished in $(( $(date +%s) - started )) s with status $status"
-exit $status
+run swift build --build-tests || status=$?
+if [ "$status" -ne 0 ]; then
+    elapsed "swift build --build-tests failed with status $status"
+    exit "$status"
+fi
+run swift test "$@" || status=$?
+if [ "$status" -ne 0 ]; then
+    echo "---- tail of $TM_SERVERS_DIR/tm-test-source/error.log ----"
+    tail -n 20 "$TM_SERVERS_DIR/tm-test-source/error.log" 2>/dev/null || true
+fi
+elapsed "swift test finished with status $status"
+exit "$status"

@@ -1,94 +1,148 @@
-/// Writes change messages as one JSON object per line (the `decode --json` format).
+/// Writes change messages as one JSON object per line (the `decode --json` format), straight into bytes.
 public enum JSONLineWriter {
     public static func line(for message: RowChangeMessage) -> String {
-        var out = "{"
-        out += "\"file\":"; appendString(message.file, to: &out)
-        out += ",\"pos\":\(message.startOffset),\"end_pos\":\(message.endOffset)"
-        out += ",\"gtid\":"; appendOptional(message.gtid, to: &out)
-        out += ",\"ts\":\(message.timestamp)"
-        out += ",\"db\":"; appendString(message.database, to: &out)
-        out += ",\"table\":"; appendString(message.table, to: &out)
-        out += ",\"op\":\"\(message.operation.rawValue)\""
-        if let before = message.before {
-            out += ",\"before\":"; appendImage(before, names: message.columnNames, to: &out)
-        }
-        if let after = message.after {
-            out += ",\"after\":"; appendImage(after, names: message.columnNames, to: &out)
-        }
-        out += "}"
-        return out
+        let out = ByteSink(capacity: 256)
+        write(message, to: out)
+        return String(decoding: out.bytes, as: UTF8.self)
     }
 
     public static func line(for ddl: DDLMessage) -> String {
-        var out = "{\"file\":"
-        appendString(ddl.file, to: &out)
-        out += ",\"pos\":\(ddl.startOffset),\"end_pos\":\(ddl.endOffset),\"gtid\":"
-        appendOptional(ddl.gtid, to: &out)
-        out += ",\"ts\":\(ddl.timestamp),\"op\":\"ddl\",\"db\":"
-        appendString(ddl.database, to: &out)
-        out += ",\"sql\":"
-        appendString(ddl.statement, to: &out)
-        out += "}"
-        return out
+        let out = ByteSink(capacity: 256)
+        write(ddl, to: out)
+        return String(decoding: out.bytes, as: UTF8.self)
     }
 
-    private static func appendImage(_ image: RowImage, names: [String], to out: inout String) {
-        out += "{"
+    /// Appends the object for one row change (without the newline).
+    public static func write(_ message: RowChangeMessage, to out: ByteSink) {
+        writePosition(file: message.file, start: message.startOffset, end: message.endOffset, gtid: message.gtid,
+                      timestamp: message.timestamp, to: out)
+        out.appendASCII(",\"db\":")
+        appendString(message.database, to: out)
+        out.appendASCII(",\"table\":")
+        appendString(message.table, to: out)
+        switch message.operation {
+        case .insert: out.appendASCII(",\"op\":\"insert\"")
+        case .update: out.appendASCII(",\"op\":\"update\"")
+        case .delete: out.appendASCII(",\"op\":\"delete\"")
+        }
+        if let before = message.before {
+            out.appendASCII(",\"before\":")
+            appendImage(before, names: message.columnNames, to: out)
+        }
+        if let after = message.after {
+            out.appendASCII(",\"after\":")
+            appendImage(after, names: message.columnNames, to: out)
+        }
+        out.append(UInt8(ascii: "}"))
+    }
+
+    public static func write(_ ddl: DDLMessage, to out: ByteSink) {
+        writePosition(file: ddl.file, start: ddl.startOffset, end: ddl.endOffset, gtid: ddl.gtid, timestamp: ddl.timestamp, to: out)
+        out.appendASCII(",\"op\":\"ddl\",\"db\":")
+        appendString(ddl.database, to: out)
+        out.appendASCII(",\"sql\":")
+        appendString(SecretRedaction.redact(ddl.statement), to: out)
+        out.append(UInt8(ascii: "}"))
+    }
+
+    private static func writePosition(file: String, start: UInt64, end: UInt64, gtid: String?, timestamp: UInt32,
+                                      to out: ByteSink) {
+        out.appendASCII("{\"file\":")
+        appendString(file, to: out)
+        out.appendASCII(",\"pos\":")
+        out.appendDecimal(start)
+        out.appendASCII(",\"end_pos\":")
+        out.appendDecimal(end)
+        out.appendASCII(",\"gtid\":")
+        if let gtid { appendString(gtid, to: out) } else { out.appendASCII("null") }
+        out.appendASCII(",\"ts\":")
+        out.appendDecimal(UInt64(timestamp))
+    }
+
+    private static func appendImage(_ image: RowImage, names: [String], to out: ByteSink) {
+        out.append(UInt8(ascii: "{"))
         var first = true
-        for (index, value) in image.values.enumerated() {
-            guard let value else { continue }  // absent from a partial image: not written, not null
-            if !first { out += "," }
+        for index in image.values.indices {
+            guard let value = image.values[index] else { continue }  // absent from a partial image: not written, not null
+            if !first { out.append(UInt8(ascii: ",")) }
             first = false
-            appendString(index < names.count ? names[index] : "@\(index + 1)", to: &out)
-            out += ":"
-            appendValue(value, to: &out)
-        }
-        out += "}"
-    }
-
-    static func appendValue(_ value: ColumnValue, to out: inout String) {
-        switch value {
-        case .null: out += "null"
-        case let .signed(number): out += String(number)
-        case let .unsigned(number): out += String(number)
-        case let .float(number): out += number.isFinite ? FloatText.format(number) : "null"
-        case let .double(number): out += number.isFinite ? FloatText.format(number) : "null"
-        case .bytes, .geometry, .bit:
-            out += "\""; out += Base64.encode(value.binaryBytes ?? []); out += "\""
-        case let .set(_, members?):
-            appendString(members.joined(separator: ","), to: &out)
-        case let .year(year): out += String(year)
-        default:
-            appendString(value.sqlText ?? "", to: &out)
-        }
-    }
-
-    private static func appendOptional(_ text: String?, to out: inout String) {
-        if let text { appendString(text, to: &out) } else { out += "null" }
-    }
-
-    static func appendString(_ text: String, to out: inout String) {
-        out += "\""
-        // Most values need no escaping: copy them whole instead of scalar by scalar.
-        if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
-            out += text
-            out += "\""
-            return
-        }
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
+            if index < names.count {
+                appendString(names[index], to: out)
+            } else {
+                out.appendASCII("\"@")
+                out.appendDecimal(UInt64(index + 1))
+                out.append(UInt8(ascii: "\""))
             }
+            out.append(UInt8(ascii: ":"))
+            appendValue(value, to: out)
         }
-        out += "\""
+        out.append(UInt8(ascii: "}"))
+    }
+
+    static func appendValue(_ value: ColumnValue, to out: ByteSink) {
+        switch value {
+        case .null: out.appendASCII("null")
+        case let .signed(number): out.appendDecimal(number)
+        case let .unsigned(number): out.appendDecimal(number)
+        case let .year(year): out.appendDecimal(UInt64(year))
+        case let .float(number):
+            if number.isFinite { out.appendText(FloatText.format(number)) } else { out.appendASCII("null") }
+        case let .double(number):
+            if number.isFinite { out.appendText(FloatText.format(number)) } else { out.appendASCII("null") }
+        case let .decimal(text), let .text(text), let .json(text):
+            appendString(text, to: out)
+        case let .date(date):
+            quoted(out) { TemporalText.appendDate(date, to: $0) }
+        case let .time(time):
+            quoted(out) { TemporalText.appendTime(time, to: $0) }
+        case let .datetime(datetime):
+            quoted(out) { TemporalText.appendDatetime(datetime, to: $0) }
+        case let .timestamp(seconds, micros, precision):
+            quoted(out) { TemporalText.appendTimestamp(seconds: seconds, microseconds: micros, precision: precision, to: $0) }
+        case .bytes, .geometry, .bit:
+            quoted(out) { Base64.append(value.binaryBytes ?? [], to: $0) }
+        case .enumeration, .set:
+            appendString(value.sqlText ?? "", to: out)
+        }
+    }
+
+    @inline(__always)
+    private static func quoted(_ out: ByteSink, _ body: (ByteSink) -> Void) {
+        out.append(UInt8(ascii: "\""))
+        body(out)
+        out.append(UInt8(ascii: "\""))
+    }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+    /// Bytes that JSON strings must escape: control characters, the quote and the backslash.
+    private static let needsEscape: [Bool] = (0..<256).map { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }
+
+    static func appendString(_ text: String, to out: ByteSink) {
+        out.append(UInt8(ascii: "\""))
+        var text = text
+        let needsEscape = Self.needsEscape
+        text.withUTF8 { bytes in
+            var runStart = 0
+            for index in bytes.indices {
+                let byte = bytes[index]
+                guard needsEscape[Int(byte)] else { continue }
+                out.append(UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+                runStart = index + 1
+                switch byte {
+                case 0x22: out.appendASCII("\\\"")
+                case 0x5C: out.appendASCII("\\\\")
+                case 0x0A: out.appendASCII("\\n")
+                case 0x0D: out.appendASCII("\\r")
+                case 0x09: out.appendASCII("\\t")
+                default:
+                    out.appendASCII("\\u00")
+                    out.append(hexDigits[Int(byte >> 4)])
+                    out.append(hexDigits[Int(byte & 0x0F)])
+                }
+            }
+            out.append(UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count]))
+        }
+        out.append(UInt8(ascii: "\""))
     }
 }
 
@@ -96,12 +150,19 @@ enum Base64 {
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
 
     static func encode(_ bytes: [UInt8]) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity((bytes.count + 2) / 3 * 4)
+        let out = ByteSink(capacity: bytes.count / 3 * 4 + 8)
+        append(bytes, to: out)
+        return String(decoding: out.bytes, as: UTF8.self)
+    }
+
+    static func append(_ bytes: [UInt8], to out: ByteSink) {
         var index = 0
         while index + 2 < bytes.count {
             let chunk = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8 | UInt32(bytes[index + 2])
-            for shift in [18, 12, 6, 0] { out.append(alphabet[Int(chunk >> UInt32(shift)) & 63]) }
+            out.append(alphabet[Int(chunk >> 18) & 63])
+            out.append(alphabet[Int(chunk >> 12) & 63])
+            out.append(alphabet[Int(chunk >> 6) & 63])
+            out.append(alphabet[Int(chunk) & 63])
             index += 3
         }
         let left = bytes.count - index
@@ -113,6 +174,5 @@ enum Base64 {
             out.append(left == 2 ? alphabet[Int(chunk >> 6) & 63] : UInt8(ascii: "="))
             out.append(UInt8(ascii: "="))
         }
-        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -10,7 +10,7 @@ extension ColumnValue {
         case let .double(value): return FloatText.format(value)
         case let .decimal(text), let .text(text), let .json(text): return text
         case .bytes, .geometry, .bit: return nil
-        case let .year(value): return TemporalText.digits(Int(value), 4)
+        case let .year(value): return value == 0 ? "0000" : String(value)
         case let .date(date): return TemporalText.date(date)
         case let .time(time): return TemporalText.time(time)
         case let .datetime(datetime): return TemporalText.datetime(datetime)
@@ -35,62 +35,92 @@ extension ColumnValue {
 enum FloatText {
     /// Shortest text that reads back to the same value; integral values without a fraction, like SELECT.
     static func format<F: BinaryFloatingPoint & LosslessStringConvertible>(_ value: F) -> String {
-        if value.isNaN || value.isInfinite { return String(value) }
-        if value == value.rounded(), abs(value) < 1e15 {
+        if value.isFinite, value == value.rounded(), abs(value) < 1e15 {
             return String(Int64(value))
         }
-        var text = String(value)
-        // Swift writes 1e-05 as "1e-05"; SELECT writes "1e-5" and "1e20" as "1e20".
+        let text = String(value)
+        // Swift writes exponents as "1e-05" and "1e+20"; SELECT writes "1e-5" and "1e20".
+        guard text.utf8.contains(UInt8(ascii: "e")) else { return text }
+        var mantissa = Substring(text)
+        var power = Substring("")
         if let exponent = text.firstIndex(of: "e") {
-            var mantissa = String(text[..<exponent])
-            var power = String(text[text.index(after: exponent)...])
-            if mantissa.hasSuffix(".0") { mantissa.removeLast(2) }
-            let negative = power.hasPrefix("-")
-            power = String(power.drop { $0 == "-" || $0 == "+" || $0 == "0" })
-            text = mantissa + "e" + (negative ? "-" : "") + (power.isEmpty ? "0" : power)
+            mantissa = text[..<exponent]
+            power = text[text.index(after: exponent)...]
         }
-        return text
+        if mantissa.hasSuffix(".0") { mantissa = mantissa.dropLast(2) }
+        let negative = power.hasPrefix("-")
+        let digits = power.drop { $0 == "-" || $0 == "+" || $0 == "0" }
+        return mantissa + "e" + (negative ? "-" : "") + (digits.isEmpty ? "0" : digits)
     }
 }
 
+/// Temporal values in the `mariadb` client's form, written as bytes (the String forms wrap these).
 enum TemporalText {
-    static func digits(_ value: Int, _ width: Int) -> String {
-        let text = String(value)
-        return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
-    }
-
-    static func fraction(_ microseconds: UInt32, precision: UInt8) -> String {
-        guard precision > 0 else { return "" }
-        let text = digits(Int(microseconds), 6)
-        return "." + text.prefix(Int(min(precision, 6)))
-    }
-
-    static func date(_ date: MySQLDate) -> String {
-        "\(digits(Int(date.year), 4))-\(digits(Int(date.month), 2))-\(digits(Int(date.day), 2))"
-    }
-
-    static func time(_ time: MySQLTime) -> String {
-        (time.isNegative ? "-" : "") + "\(digits(Int(time.hours), 2)):\(digits(Int(time.minutes), 2)):\(digits(Int(time.seconds), 2))"
-            + fraction(time.microseconds, precision: time.precision)
-    }
-
-    static func datetime(_ value: MySQLDateTime) -> String {
-        date(value.date) + " \(digits(Int(value.hours), 2)):\(digits(Int(value.minutes), 2)):\(digits(Int(value.seconds), 2))"
-            + fraction(value.microseconds, precision: value.precision)
-    }
-
+    static func date(_ date: MySQLDate) -> String { string { appendDate(date, to: $0) } }
+    static func time(_ time: MySQLTime) -> String { string { appendTime(time, to: $0) } }
+    static func datetime(_ value: MySQLDateTime) -> String { string { appendDatetime(value, to: $0) } }
     static func timestamp(seconds: UInt32, microseconds: UInt32, precision: UInt8) -> String {
+        string { appendTimestamp(seconds: seconds, microseconds: microseconds, precision: precision, to: $0) }
+    }
+
+    private static func string(_ write: (ByteSink) -> Void) -> String {
+        let sink = ByteSink(capacity: 32)
+        write(sink)
+        return String(decoding: sink.bytes, as: UTF8.self)
+    }
+
+    static func appendFraction(_ microseconds: UInt32, precision: UInt8, to out: ByteSink) {
+        guard precision > 0 else { return }
+        let digits = Int(min(precision, 6))
+        var divisor: UInt32 = 1
+        for _ in 0..<(6 - digits) { divisor *= 10 }
+        out.append(UInt8(ascii: "."))
+        out.appendPadded(UInt64(microseconds / divisor), width: digits)
+    }
+
+    static func appendDate(_ date: MySQLDate, to out: ByteSink) {
+        out.appendPadded(UInt64(date.year), width: 4)
+        out.append(UInt8(ascii: "-"))
+        out.appendPadded(UInt64(date.month), width: 2)
+        out.append(UInt8(ascii: "-"))
+        out.appendPadded(UInt64(date.day), width: 2)
+    }
+
+    private static func appendClock(hours: UInt64, minutes: UInt8, seconds: UInt8, to out: ByteSink) {
+        out.appendPadded(hours, width: 2)
+        out.append(UInt8(ascii: ":"))
+        out.appendPadded(UInt64(minutes), width: 2)
+        out.append(UInt8(ascii: ":"))
+        out.appendPadded(UInt64(seconds), width: 2)
+    }
+
+    static func appendTime(_ time: MySQLTime, to out: ByteSink) {
+        if time.isNegative { out.append(UInt8(ascii: "-")) }
+        appendClock(hours: UInt64(time.hours), minutes: time.minutes, seconds: time.seconds, to: out)
+        appendFraction(time.microseconds, precision: time.precision, to: out)
+    }
+
+    static func appendDatetime(_ value: MySQLDateTime, to out: ByteSink) {
+        appendDate(value.date, to: out)
+        out.append(UInt8(ascii: " "))
+        appendClock(hours: UInt64(value.hours), minutes: value.minutes, seconds: value.seconds, to: out)
+        appendFraction(value.microseconds, precision: value.precision, to: out)
+    }
+
+    static func appendTimestamp(seconds: UInt32, microseconds: UInt32, precision: UInt8, to out: ByteSink) {
         // TIMESTAMP 0 is the zero value, not the epoch.
         guard seconds != 0 || microseconds != 0 else {
-            return "0000-00-00 00:00:00" + fraction(0, precision: precision)
+            out.appendASCII("0000-00-00 00:00:00")
+            appendFraction(0, precision: precision, to: out)
+            return
         }
         let days = Int(seconds / 86_400)
         let secondOfDay = Int(seconds % 86_400)
         let civil = civilDate(daysSinceEpoch: days)
-        return datetime(MySQLDateTime(
+        appendDatetime(MySQLDateTime(
             date: MySQLDate(year: UInt16(civil.year), month: UInt8(civil.month), day: UInt8(civil.day)),
             hours: UInt8(secondOfDay / 3600), minutes: UInt8(secondOfDay / 60 % 60), seconds: UInt8(secondOfDay % 60),
-            microseconds: microseconds, precision: precision))
+            microseconds: microseconds, precision: precision), to: out)
     }
 
     /// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's civil-from-days algorithm).

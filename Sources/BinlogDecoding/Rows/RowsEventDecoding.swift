@@ -84,7 +84,7 @@ enum RowsEventDecoding {
                 let before = try image(&rowsReader, present: beforeColumns, layout: layout, documents: &documents)
                 var partialJSON: [Int: Bool] = [:]
                 if variant.isPartialJSON {
-                    partialJSON = try partialJSONColumns(&rowsReader, present: beforeColumns, layout: layout)
+                    partialJSON = try partialJSONColumns(&rowsReader, layout: layout)
                 }
                 let after = try image(&rowsReader, present: afterColumns, layout: layout, partialJSON: partialJSON,
                                       documents: &documents)
@@ -130,12 +130,12 @@ enum RowsEventDecoding {
     }
 
     /// In a partial update event, after the before image: value options and, when partial JSON is on,
-    /// one bit per JSON column of the before image saying whether its after value is a diff.
-    private static func partialJSONColumns(_ reader: inout ByteReader, present: [UInt8],
-                                           layout: RowLayout) throws(BinlogDecodingError) -> [Int: Bool] {
+    /// one bit per JSON column of the table (whether or not either image has it) saying whether its after
+    /// value is a diff.
+    private static func partialJSONColumns(_ reader: inout ByteReader, layout: RowLayout) throws(BinlogDecodingError) -> [Int: Bool] {
         let options = try reader.lengthEncodedInteger("partial update value options")
         guard options & 1 != 0 else { return [:] }
-        let jsonColumns = layout.jsonColumns.filter { Bitmap.isSet(present, $0) }
+        let jsonColumns = layout.jsonColumns
         let bits = try reader.bytes((jsonColumns.count + 7) / 8, "partial JSON bitmap")
         var partial: [Int: Bool] = [:]
         for (bit, column) in jsonColumns.enumerated() {

@@ -32,27 +32,36 @@ enum DecimalDecoding {
         }
 
         let integral = precision - scale
-        var digits = ""
-        digits.reserveCapacity(precision + 2)
+        // Digits go straight into one byte buffer; the String is made once at the end.
+        var text = [UInt8]()
+        text.reserveCapacity(precision + 3)
+        if isNegative { text.append(UInt8(ascii: "-")) }
+        let integralStart = text.count
         let leadingWidth = bytesForDigits[integral % 9]
-        if leadingWidth > 0 { digits += String(group(leadingWidth)) }
-        for _ in 0..<(integral / 9) { digits += padded(group(4), to: 9) }
-        // Drop leading zeros of the integral part, keeping one.
-        var integralText = Substring(digits.drop { $0 == "0" })
-        if integralText.isEmpty { integralText = "0" }
-        var text = isNegative ? "-" : ""
-        text += integralText
+        if leadingWidth > 0 { appendDigits(group(leadingWidth), width: 0, to: &text) }
+        for _ in 0..<(integral / 9) { appendDigits(group(4), width: text.count == integralStart ? 0 : 9, to: &text) }
+        // No integral digits at all (DECIMAL(20,20)), or every group was zero: the integral part is "0".
+        if text.count == integralStart { text.append(UInt8(ascii: "0")) }
         if scale > 0 {
-            text += "."
-            for _ in 0..<(scale / 9) { text += padded(group(4), to: 9) }
+            text.append(UInt8(ascii: "."))
+            for _ in 0..<(scale / 9) { appendDigits(group(4), width: 9, to: &text) }
             let trailing = scale % 9
-            if trailing > 0 { text += padded(group(bytesForDigits[trailing]), to: trailing) }
+            if trailing > 0 { appendDigits(group(bytesForDigits[trailing]), width: trailing, to: &text) }
         }
-        return text
+        return String(decoding: text, as: UTF8.self)
     }
 
-    private static func padded(_ value: UInt32, to width: Int) -> String {
-        let digits = String(value)
-        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+    /// Appends `value` zero-padded to `width` digits; width 0 means no padding and nothing at all for zero
+    /// (leading groups of the integral part drop their leading zeros).
+    private static func appendDigits(_ value: UInt32, width: Int, to text: inout [UInt8]) {
+        if width == 0 && value == 0 { return }
+        var digits: [UInt8] = []
+        var remaining = value
+        while remaining > 0 {
+            digits.append(UInt8(ascii: "0") + UInt8(remaining % 10))
+            remaining /= 10
+        }
+        if digits.count < width { text.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: width - digits.count)) }
+        text.append(contentsOf: digits.reversed())
     }
 }

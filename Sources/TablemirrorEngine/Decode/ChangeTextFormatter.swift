@@ -9,7 +9,7 @@ public enum ChangeTextFormatter {
         case let .commit(commit):
             return "COMMIT at \(commit.endPosition)" + (commit.xid.map { " xid \($0)" } ?? "")
         case let .ddl(ddl):
-            return "DDL at \(ddl.file):\(ddl.startOffset) [\(ddl.database)] \(ddl.statement)"
+            return "DDL at \(ddl.file):\(ddl.startOffset) [\(ddl.database)] \(SecretRedaction.redact(ddl.statement))"
         case let .row(row):
             var lines = ["\(row.operation.rawValue.uppercased()) \(row.database).\(row.table) at \(row.file):\(row.startOffset)"]
             if let before = row.before { lines.append("  before: " + image(before, names: row.columnNames)) }

@@ -26,17 +26,15 @@ public enum DecodeCommandRunner {
         let output = BufferedOutput()
         defer { output.flush() }
         let write: (Change) -> Void = { change in
-            let line: String?
             if request.json {
                 switch change {
-                case let .row(row): line = JSONLineWriter.line(for: row)
-                case let .ddl(ddl): line = JSONLineWriter.line(for: ddl)
-                default: line = nil
+                case let .row(row): output.writeLine { JSONLineWriter.write(row, to: $0) }
+                case let .ddl(ddl): output.writeLine { JSONLineWriter.write(ddl, to: $0) }
+                default: break
                 }
-            } else {
-                line = ChangeTextFormatter.text(for: change)
+            } else if let text = ChangeTextFormatter.text(for: change) {
+                output.writeLine { $0.appendText(text) }
             }
-            if let line { output.write(line) }
         }
         switch request.input {
         case let .files(paths):
@@ -79,27 +77,24 @@ public enum DecodeCommandRunner {
 
 /// Collects output lines and writes them to stdout in large blocks.
 final class BufferedOutput {
-    private var buffer: [UInt8] = []
+    private let sink = ByteSink(capacity: 1 << 17)
 
-    init() { buffer.reserveCapacity(1 << 17) }
-
-    func write(_ line: String) {
-        buffer.append(contentsOf: line.utf8)
-        buffer.append(0x0A)
-        if buffer.count >= 1 << 16 { flush() }
+    func writeLine(_ body: (ByteSink) -> Void) {
+        body(sink)
+        sink.append(0x0A)
+        if sink.count >= 1 << 16 { flush() }
     }
 
     func flush() {
-        guard !buffer.isEmpty else { return }
         // Write to the descriptor directly: stdio's `stdout` global is not concurrency-safe in Swift 6.
-        buffer.withUnsafeBytes { raw in
-            var written = 0
-            while written < raw.count {
-                let count = Glibc.write(1, raw.baseAddress! + written, raw.count - written)  // safe: non-empty buffer
-                if count <= 0 { break }
-                written += count
-            }
+        let bytes = sink.bytes
+        guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
+        var written = 0
+        while written < bytes.count {
+            let count = Glibc.write(1, base + written, bytes.count - written)
+            if count <= 0 { break }
+            written += count
         }
-        buffer.removeAll(keepingCapacity: true)
+        sink.removeAll()
     }
 }
