@@ -177,9 +177,14 @@ enum Bitmap {
         bitmap[index >> 3] & (1 << UInt8(index & 7)) != 0
     }
 
+    /// Set bits among the first `bits` (the bytes past them are zero-padded by the server, but mask anyway).
     static func popCount(_ bitmap: [UInt8], bits: Int) -> Int {
         var count = 0
-        for index in 0..<bits where isSet(bitmap, index) { count += 1 }
+        for byteIndex in 0..<((bits + 7) / 8) {
+            let remaining = bits - byteIndex * 8
+            let mask: UInt8 = remaining >= 8 ? 0xFF : UInt8((1 << remaining) - 1)
+            count += (bitmap[byteIndex] & mask).nonzeroBitCount
+        }
         return count
     }
 }

@@ -5,6 +5,18 @@ public final class ByteSink {
     public private(set) var count = 0
     private var capacity: Int
 
+    /// The JSON object keys of the last column list written: consecutive rows share their table's names.
+    private var cachedNames: [String] = []
+    private var cachedKeys: [[UInt8]] = []
+
+    func objectKeys(for names: [String]) -> [[UInt8]] {
+        if names != cachedNames {
+            cachedNames = names
+            cachedKeys = JSONLineWriter.objectKeys(names)
+        }
+        return cachedKeys
+    }
+
     public init(capacity: Int = 1 << 16) {
         self.capacity = max(capacity, 64)
         storage = .allocate(capacity: self.capacity)
@@ -59,6 +71,16 @@ public final class ByteSink {
         text.withUTF8 { append($0) }
     }
 
+    /// "00" through "99": numbers are written two digits per division.
+    private static let digitPairs: [UInt8] = {
+        var pairs: [UInt8] = []
+        for value in 0..<100 {
+            pairs.append(UInt8(48 + value / 10))
+            pairs.append(UInt8(48 + value % 10))
+        }
+        return pairs
+    }()
+
     public func appendDecimal(_ value: UInt64) {
         reserve(20)
         if value < 10 {
@@ -66,20 +88,38 @@ public final class ByteSink {
             count += 1
             return
         }
-        var digits = 0
-        var probe = value
-        while probe > 0 {
-            digits += 1
-            probe /= 10
-        }
+        let digits = Self.digitCount(value)
         var remaining = value
-        var index = count + digits - 1
-        while remaining > 0 {
-            storage[index] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: remaining % 10)
-            remaining /= 10
-            index -= 1
+        var index = count + digits
+        Self.digitPairs.withUnsafeBufferPointer { pairs in
+            while remaining >= 100 {
+                let pair = Int(remaining % 100) * 2
+                remaining /= 100
+                index -= 2
+                storage[index] = pairs[pair]
+                storage[index + 1] = pairs[pair + 1]
+            }
+            if remaining >= 10 {
+                let pair = Int(remaining) * 2
+                storage[index - 2] = pairs[pair]
+                storage[index - 1] = pairs[pair + 1]
+            } else {
+                storage[index - 1] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: remaining)
+            }
         }
         count += digits
+    }
+
+    @inline(__always)
+    static func digitCount(_ value: UInt64) -> Int {
+        var digits = 1
+        var threshold: UInt64 = 10
+        while value >= threshold {
+            digits += 1
+            if digits == 20 { break }
+            threshold &*= 10
+        }
+        return digits
     }
 
     public func appendDecimal(_ value: Int64) {
@@ -89,12 +129,7 @@ public final class ByteSink {
 
     /// A number zero-padded to at least `width` digits.
     public func appendPadded(_ value: UInt64, width: Int) {
-        var digits = 1
-        var probe = value / 10
-        while probe > 0 {
-            digits += 1
-            probe /= 10
-        }
+        let digits = Self.digitCount(value)
         if digits < width {
             reserve(width - digits)
             for _ in 0..<(width - digits) {

@@ -61,22 +61,32 @@ public enum JSONLineWriter {
 
     private static func appendImage(_ image: RowImage, names: [String], to out: ByteSink) {
         out.append(UInt8(ascii: "{"))
+        let keys = out.objectKeys(for: names)
         var first = true
         for index in image.values.indices {
             guard let value = image.values[index] else { continue }  // absent from a partial image: not written, not null
             if !first { out.append(UInt8(ascii: ",")) }
             first = false
-            if index < names.count {
-                appendString(names[index], to: out)
+            if index < keys.count {
+                out.append(keys[index])
             } else {
                 out.appendASCII("\"@")
                 out.appendDecimal(UInt64(index + 1))
-                out.append(UInt8(ascii: "\""))
+                out.appendASCII("\":")
             }
-            out.append(UInt8(ascii: ":"))
             appendValue(value, to: out)
         }
         out.append(UInt8(ascii: "}"))
+    }
+
+    /// `"name":` for each column, escaped once.
+    static func objectKeys(_ names: [String]) -> [[UInt8]] {
+        names.map { name in
+            let key = ByteSink(capacity: name.utf8.count + 8)
+            appendString(name, to: key)
+            key.append(UInt8(ascii: ":"))
+            return Array(key.bytes)
+        }
     }
 
     static func appendValue(_ value: ColumnValue, to out: ByteSink) {
@@ -122,12 +132,22 @@ public enum JSONLineWriter {
         var text = text
         let needsEscape = Self.needsEscape
         text.withUTF8 { bytes in
+            guard let base = bytes.baseAddress else { return }
             var runStart = 0
-            for index in bytes.indices {
+            var index = 0
+            while index < bytes.count {
+                // Eight bytes at a time while none of them needs escaping (the common case).
+                if index + 8 <= bytes.count,
+                   !Self.wordNeedsEscape(UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)) {
+                    index += 8
+                    continue
+                }
                 let byte = bytes[index]
-                guard needsEscape[Int(byte)] else { continue }
+                guard needsEscape[Int(byte)] else {
+                    index += 1
+                    continue
+                }
                 out.append(UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
-                runStart = index + 1
                 switch byte {
                 case 0x22: out.appendASCII("\\\"")
                 case 0x5C: out.appendASCII("\\\\")
@@ -139,10 +159,25 @@ public enum JSONLineWriter {
                     out.append(hexDigits[Int(byte >> 4)])
                     out.append(hexDigits[Int(byte & 0x0F)])
                 }
+                index += 1
+                runStart = index
             }
             out.append(UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count]))
         }
         out.append(UInt8(ascii: "\""))
+    }
+
+    /// Whether any of eight bytes is a control character, a quote or a backslash (bit tricks on one word).
+    @inline(__always)
+    private static func wordNeedsEscape(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let below0x20 = (word &- 0x2020_2020_2020_2020) & ~word & highs
+        let quote = word ^ (ones &* 0x22)
+        let backslash = word ^ (ones &* 0x5C)
+        let hasQuote = (quote &- ones) & ~quote & highs
+        let hasBackslash = (backslash &- ones) & ~backslash & highs
+        return (below0x20 | hasQuote | hasBackslash) != 0
     }
 }
 

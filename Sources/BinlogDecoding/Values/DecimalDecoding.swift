@@ -55,13 +55,22 @@ enum DecimalDecoding {
     /// (leading groups of the integral part drop their leading zeros).
     private static func appendDigits(_ value: UInt32, width: Int, to text: inout [UInt8]) {
         if width == 0 && value == 0 { return }
-        var digits: [UInt8] = []
-        var remaining = value
-        while remaining > 0 {
-            digits.append(UInt8(ascii: "0") + UInt8(remaining % 10))
-            remaining /= 10
+        var digitCount = 0
+        var probe = value
+        while probe > 0 {
+            digitCount += 1
+            probe /= 10
         }
-        if digits.count < width { text.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: width - digits.count)) }
-        text.append(contentsOf: digits.reversed())
+        if digitCount < width { text.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: width - digitCount)) }
+        // Nine digits at most: fill them in place from the right.
+        let start = text.count
+        text.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: digitCount))
+        var remaining = value
+        var index = start + digitCount - 1
+        while remaining > 0 {
+            text[index] = UInt8(ascii: "0") + UInt8(remaining % 10)
+            remaining /= 10
+            index -= 1
+        }
     }
 }

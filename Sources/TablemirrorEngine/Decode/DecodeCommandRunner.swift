@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import BinlogDecoding
+import Foundation
 import MariaDBClient
 
 /// What `tablemirror decode` was asked to do; the CLI fills it in and calls `run`.
@@ -21,28 +22,61 @@ public struct DecodeRequest: Sendable {
 }
 
 public enum DecodeCommandRunner {
-    /// Decodes and prints; returns a summary line for stderr.
+    /// Decodes and prints; returns a summary line for stderr. Reading and decoding run on their own thread
+    /// and formatting on this one, so the two halves overlap on two cores; the queue between them is
+    /// bounded, so memory does not grow with the input.
     public static func run(_ request: DecodeRequest) throws -> String {
-        let output = BufferedOutput()
-        defer { output.flush() }
-        let write: (Change) -> Void = { change in
-            if request.json {
-                switch change {
-                case let .row(row): output.writeLine { JSONLineWriter.write(row, to: $0) }
-                case let .ddl(ddl): output.writeLine { JSONLineWriter.write(ddl, to: $0) }
-                default: break
-                }
-            } else if let text = ChangeTextFormatter.text(for: change) {
-                output.writeLine { $0.appendText(text) }
+        let queue = BoundedQueue<[Change]>(capacity: 16)
+        let summary = SummaryBox()
+        let decoder = Thread {
+            do {
+                summary.text = try decode(request, into: queue)
+                queue.finish()
+            } catch {
+                queue.finish(throwing: error)
             }
         }
+        decoder.stackSize = 8 << 20
+        decoder.start()
+
+        let output = BufferedOutput()
+        defer { output.flush() }
+        while let batch = try queue.take() {
+            for change in batch { write(change, json: request.json, to: output) }
+        }
+        return summary.text
+    }
+
+    private static func write(_ change: Change, json: Bool, to output: BufferedOutput) {
+        if json {
+            switch change {
+            case let .row(row): output.writeLine { JSONLineWriter.write(row, to: $0) }
+            case let .ddl(ddl): output.writeLine { JSONLineWriter.write(ddl, to: $0) }
+            default: break
+            }
+        } else if let text = ChangeTextFormatter.text(for: change) {
+            output.writeLine { $0.appendText(text) }
+        }
+    }
+
+    /// Runs on the decoding thread: reads the input, decodes it, and hands changes over in batches.
+    private static func decode(_ request: DecodeRequest, into queue: BoundedQueue<[Change]>) throws -> String {
+        var batch: [Change] = []
+        batch.reserveCapacity(256)
+        let hand: (Change) -> Void = { change in
+            batch.append(change)
+            if batch.count >= 256 {
+                queue.put(batch)
+                batch.removeAll(keepingCapacity: true)
+            }
+        }
+        let session: DecodeSession
         switch request.input {
         case let .files(paths):
-            let session = DecodeSession()
+            session = DecodeSession()
             for path in paths {
-                try session.run(try BinlogFileReader(path: path), handle: write)
+                try session.run(try BinlogFileReader(path: path), handle: hand)
             }
-            return summary(session)
         case let .remote(options, streamRequest):
             let schema: MariaDBConnection
             var resolved = streamRequest
@@ -57,12 +91,13 @@ public enum DecodeCommandRunner {
             } catch let error as MariaDBError {
                 throw EngineError.database(error)
             }
-            let session = DecodeSession(schemaConnection: schema)
+            session = DecodeSession(schemaConnection: schema)
             let source: RemoteEventSource
             do { source = try RemoteEventSource(options, request: resolved) } catch { throw EngineError.database(error) }
-            try session.run(source, handle: write)
-            return summary(session)
+            try session.run(source, handle: hand)
         }
+        if !batch.isEmpty { queue.put(batch) }
+        return summary(session)
     }
 
     private static func summary(_ session: DecodeSession) -> String {
@@ -73,6 +108,11 @@ public enum DecodeCommandRunner {
         }
         return text
     }
+}
+
+/// The decoding thread's summary, read by the caller after the queue is drained.
+private final class SummaryBox: @unchecked Sendable {
+    var text = ""
 }
 
 /// Collects output lines and writes them to stdout in large blocks.

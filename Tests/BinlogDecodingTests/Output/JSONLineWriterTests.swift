@@ -26,6 +26,32 @@ struct JSONLineWriterTests {
         #expect(line == #"{"file":"f","pos":4,"end_pos":90,"gtid":null,"ts":1,"op":"ddl","db":"product","sql":"ALTER TABLE items ADD c INT"}"#)
     }
 
+    @Test func escapesAnywhereInLongStrings() {
+        // The writer skips eight clean bytes at a time: put escapes at every offset within and across words.
+        for position in 0..<20 {
+            for special in ["\"", "\\", "\n", "\u{01}", "\u{1F}"] {
+                var text = String(repeating: "abcdéfgh", count: 3)
+                let index = text.index(text.startIndex, offsetBy: min(position, text.count))
+                text.insert(contentsOf: special, at: index)
+                let out = ByteSink()
+                JSONLineWriter.appendString(text, to: out)
+                var expected = "\""
+                for scalar in text.unicodeScalars {
+                    switch scalar {
+                    case "\"": expected += "\\\""
+                    case "\\": expected += "\\\\"
+                    case "\n": expected += "\\n"
+                    case "\u{01}": expected += "\\u0001"
+                    case "\u{1F}": expected += "\\u001f"
+                    default: expected.unicodeScalars.append(scalar)
+                    }
+                }
+                expected += "\""
+                #expect(String(decoding: out.bytes, as: UTF8.self) == expected)
+            }
+        }
+    }
+
     @Test func base64MatchesKnownVectors() {
         #expect(Base64.encode(Array("".utf8)) == "")
         #expect(Base64.encode(Array("f".utf8)) == "Zg==")
