@@ -364,7 +364,7 @@ extension FixtureReferenceTests {
                 return quoted(bytes)
             case let .geometry(bytes):
                 return quoted(bytes)
-            case .json:
+            case .json, .jsonDiff:
                 return nil
             }
         }

@@ -11,18 +11,61 @@
 /// INSERT needs the parent to exist and adds a member that is not there yet (at its sorted place,
 /// as MySQL stores keys: shorter first, then by bytes) or inserts into an array at the index
 /// (appending when the index is past the end); REMOVE deletes an existing member or element.
-/// A diff the document cannot take throws, as does any malformed byte.
+/// A diff the document cannot take throws, as does any malformed byte. `parse(diffs:)` reads the
+/// diffs without applying them.
 public enum JSONPartialUpdate {
     public enum Operation: UInt8, Sendable {
         case replace = 0
         case insert = 1
         case remove = 2
+
+        var name: String {
+            switch self {
+            case .replace: return "replace"
+            case .insert: return "insert"
+            case .remove: return "remove"
+            }
+        }
+    }
+
+    /// One diff: the operation, the path as the server wrote it (MySQL path syntax, usable as is in
+    /// JSON_SET/JSON_REPLACE/JSON_REMOVE), and the value, which REMOVE has none of.
+    public struct Diff: Equatable, Sendable {
+        public var operation: Operation
+        public var path: String
+        public var value: JSONValue?
+        let parsedPath: JSONPath
+    }
+
+    /// The diffs as a JSON document, for output: `{"json_diff": [{"op": "replace", "path": "$.a", "value": 1}]}`.
+    public static func diffDocument(_ diffs: [Diff]) -> JSONValue {
+        .object([JSONValue.Member("json_diff", .array(diffs.map { diff in
+            var members = [JSONValue.Member("op", .string(diff.operation.name)), JSONValue.Member("path", .string(diff.path))]
+            if let value = diff.value { members.append(JSONValue.Member("value", value)) }
+            return .object(members)
+        }))])
     }
 
     /// `document` with every diff in `diffs` applied.
     public static func apply(diffs: ArraySlice<UInt8>, to document: JSONValue) throws(BinlogDecodingError) -> JSONValue {
-        var reader = ByteReader(Array(diffs))
+        try apply(try parse(diffs: diffs), to: document)
+    }
+
+    /// `document` with `diffs` applied in order.
+    public static func apply(_ diffs: [Diff], to document: JSONValue) throws(BinlogDecodingError) -> JSONValue {
         var result = document
+        for diff in diffs {
+            try apply(diff.operation, path: diff.parsedPath, value: diff.value, to: &result)
+        }
+        return result
+    }
+
+    /// The diffs in `diffs`, checked (paths parsed, values decoded) but not applied: for when the
+    /// document they apply to is not at hand, as with binlog_row_image=MINIMAL, whose before image
+    /// leaves the JSON column out.
+    public static func parse(diffs: ArraySlice<UInt8>) throws(BinlogDecodingError) -> [Diff] {
+        var reader = ByteReader(Array(diffs))
+        var parsed: [Diff] = []
         while !reader.isAtEnd {
             let code = try reader.uint8("JSON diff operation")
             guard let operation = Operation(rawValue: code) else {
@@ -40,9 +83,10 @@ public enum JSONPartialUpdate {
                 let valueRange = try reader.range(valueLength, "JSON diff value")
                 value = try MySQLJSONBinary.decode(reader.bytes[valueRange])
             }
-            try apply(operation, path: path, value: value, to: &result)
+            parsed.append(Diff(operation: operation, path: String(decoding: reader.bytes[pathRange], as: UTF8.self),
+                               value: value, parsedPath: path))
         }
-        return result
+        return parsed
     }
 
     /// Applies one diff to `document`.

@@ -113,6 +113,9 @@ public enum JSONLineWriter {
             quoted(out) { Base64.append(value.binaryBytes ?? [], to: $0) }
         case .enumeration, .set:
             appendString(value.sqlText ?? "", to: out)
+        case let .jsonDiff(diffs):
+            // An object rather than a string, so a reader can tell a diff from a whole JSON value.
+            out.appendText(JSONPartialUpdate.diffDocument(diffs).jsonText())
         }
     }
 

@@ -17,6 +17,7 @@ extension ColumnValue {
         case let .timestamp(seconds, micros, precision): return TemporalText.timestamp(seconds: seconds, microseconds: micros, precision: precision)
         case let .enumeration(index, name): return name ?? String(index)
         case let .set(bits, members): return members?.joined(separator: ",") ?? String(bits)
+        case let .jsonDiff(diffs): return JSONPartialUpdate.diffDocument(diffs).jsonText()
         }
     }
 

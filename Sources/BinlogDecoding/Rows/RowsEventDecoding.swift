@@ -113,9 +113,17 @@ enum RowsEventDecoding {
             if nullByte & (1 << UInt8(presentIndex & 7)) != 0 {
                 values[column] = .null
             } else if partialJSON[column] == true {
-                let document = try partialJSONDocument(&reader, before: documents?[column])
-                documents?[column] = document
-                values[column] = .json(document.jsonText())
+                // The diff area's length is a fixed four bytes, unlike most lengths in row images.
+                let length = Int(try reader.uint32("partial JSON diff length"))
+                let diffs = try JSONPartialUpdate.parse(diffs: reader.bytes[try reader.range(length, "partial JSON diffs")])
+                if let before = documents?[column] {
+                    let document = try JSONPartialUpdate.apply(diffs, to: before)
+                    documents?[column] = document
+                    values[column] = .json(document.jsonText())
+                } else {
+                    // binlog_row_image=MINIMAL: the before value is not in the event, so the change is the diff itself.
+                    values[column] = .jsonDiff(diffs)
+                }
             } else if documents != nil, case let .mysqlJSON(lengthWidth) = layout.readers[column] {
                 let length = Int(try reader.uintLE(lengthWidth, "json length"))
                 let document = try MySQLJSONBinary.decode(reader.bytes[try reader.range(length, "json")])
@@ -144,12 +152,4 @@ enum RowsEventDecoding {
         return partial
     }
 
-    private static func partialJSONDocument(_ reader: inout ByteReader, before: JSONValue?) throws(BinlogDecodingError) -> JSONValue {
-        let length = try reader.lengthEncodedCount("partial JSON diff length")
-        let range = try reader.range(length, "partial JSON diffs")
-        guard let before else {
-            throw .malformed(what: "partial JSON update", detail: "the before image lacks the JSON value the diff applies to")
-        }
-        return try JSONPartialUpdate.apply(diffs: reader.bytes[range], to: before)
-    }
 }

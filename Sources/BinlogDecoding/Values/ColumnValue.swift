@@ -25,6 +25,9 @@ public enum ColumnValue: Sendable, Equatable {
     case json(String)
     /// GEOMETRY as stored: 4-byte SRID followed by WKB, as SELECT returns it.
     case geometry([UInt8])
+    /// A MySQL partial JSON update whose before value the event does not carry (binlog_row_image=MINIMAL):
+    /// the diffs themselves, to apply to the value the reader already has.
+    case jsonDiff([JSONPartialUpdate.Diff])
 }
 
 /// A row image: one entry per table column; nil where the image does not carry the column

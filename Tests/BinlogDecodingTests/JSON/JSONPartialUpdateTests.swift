@@ -203,6 +203,20 @@ private let sample = JSONValue.object([
         expectRejected([remove, 0xFF], to: sample)
     }
 
+    @Test func diffsParseWithoutADocument() throws {
+        let bytes = diff(replace, "$.age", .int64(26)) + diff(remove, "$.\"a b\"[last]")
+            + diff(insert, "$.list[3]", .array([.string("x")]))
+        let diffs = try JSONPartialUpdate.parse(diffs: bytes[...])
+        #expect(diffs.map(\.operation) == [.replace, .remove, .insert])
+        #expect(diffs.map(\.path) == ["$.age", "$.\"a b\"[last]", "$.list[3]"])
+        #expect(diffs.map(\.value) == [.int64(26), nil, .array([.string("x")])])
+        let document = JSONValue.object([.init("age", .int64(1)), .init("a b", .array([.int64(1), .int64(2)])),
+                                         .init("list", .array([]))])
+        #expect(try JSONPartialUpdate.apply(diffs, to: document).jsonText()
+            == "{\"age\": 26, \"a b\": [1], \"list\": [[\"x\"]]}")
+        #expect(throws: BinlogDecodingError.self) { _ = try JSONPartialUpdate.parse(diffs: diff(replace, "$[*]", .null)[...]) }
+    }
+
     @Test func pathParsing() throws {
         func legs(_ text: String) throws -> [JSONPath.Leg] {
             try JSONPath.parse(Array(text.utf8)[...]).legs
