@@ -26,8 +26,8 @@ enum MySQLGTIDSetEncoding {
             append(&out, UInt64(parts.count - 1), width: 8)
             for range in parts.dropFirst() {
                 let bounds = range.split(separator: "-")
-                guard let start = UInt64(bounds[0]), let last = UInt64(bounds.count > 1 ? bounds[1] : bounds[0]),
-                      bounds.count <= 2, start <= last else { throw invalid(member) }
+                guard let first = bounds.first, bounds.count <= 2, let start = UInt64(first),
+                      let last = UInt64(bounds.last ?? first), start <= last, last < UInt64.max else { throw invalid(member) }
                 append(&out, start, width: 8)
                 append(&out, last + 1, width: 8)
             }

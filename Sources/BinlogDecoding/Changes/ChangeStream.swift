@@ -39,7 +39,13 @@ public struct ChangeStream: Sendable {
                     transactionStart: transactionStart, timestamp: header.timestamp))
             }
         case let .transactionPayload(inner):
-            return inner.flatMap { changes(for: $0) }
+            // Events inside a payload have no positions of their own: they are at the payload's.
+            return inner.flatMap { event -> [Change] in
+                var event = event
+                event.header.nextPosition = header.nextPosition
+                event.header.eventLength = header.eventLength
+                return changes(for: event)
+            }
         default:
             return []
         }
