@@ -39,7 +39,9 @@ def main():
         resume_stream=True,
         log_file=args.log_file,
         log_pos=4,
-        is_mariadb=True,
+        # is_mariadb=True would switch to MariaDB's GTID-based dump, which ignores log_file; the
+        # classic COM_BINLOG_DUMP from a file and position works against MariaDB as is.
+        is_mariadb=False,
         only_events=[WriteRowsEvent, UpdateRowsEvent, DeleteRowsEvent],
     )
     started = time.monotonic()
