@@ -35,19 +35,24 @@ extension ColumnValue {
 
 enum FloatText {
     /// Shortest text that reads back to the same value; integral values without a fraction, like SELECT.
-    static func format<F: BinaryFloatingPoint & LosslessStringConvertible>(_ value: F) -> String {
-        if value.isFinite, value == value.rounded(), abs(value) < 1e15 {
-            return String(Int64(value))
-        }
-        let text = String(value)
-        // Swift writes exponents as "1e-05" and "1e+20"; SELECT writes "1e-5" and "1e20".
-        guard text.utf8.contains(UInt8(ascii: "e")) else { return text }
-        var mantissa = Substring(text)
-        var power = Substring("")
-        if let exponent = text.firstIndex(of: "e") {
-            mantissa = text[..<exponent]
-            power = text[text.index(after: exponent)...]
-        }
+    static func format(_ value: Double) -> String {
+        if value.isFinite, value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
+        // Swift's description is plain text in this range and uses an exponent outside it.
+        if abs(value) >= 1e-4 && abs(value) < 1e16 { return value.description }
+        return mysqlExponent(value.description)
+    }
+
+    static func format(_ value: Float) -> String {
+        if value.isFinite, value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
+        if abs(value) >= 1e-4 && abs(value) < 1e16 { return value.description }
+        return mysqlExponent(value.description)
+    }
+
+    /// Swift writes exponents as "1e-05" and "1e+20"; SELECT writes "1e-5" and "1e20".
+    private static func mysqlExponent(_ text: String) -> String {
+        guard let exponent = text.firstIndex(of: "e") else { return text }
+        var mantissa = text[..<exponent]
+        let power = text[text.index(after: exponent)...]
         if mantissa.hasSuffix(".0") { mantissa = mantissa.dropLast(2) }
         let negative = power.hasPrefix("-")
         let digits = power.drop { $0 == "-" || $0 == "+" || $0 == "0" }

@@ -5,25 +5,27 @@ import Foundation
 /// For dedicated threads only — it blocks, so it never runs on the cooperative pool.
 final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
     private let condition = NSCondition()
-    private var items: [Element] = []
+    /// A ring of `capacity` slots: nothing moves or is freed under the lock.
+    private var slots: [Element?]
     private var head = 0
-    private let capacity: Int
+    private var count = 0
     private var finished = false
     private var failure: (any Error)?
 
     init(capacity: Int) {
-        self.capacity = max(1, capacity)
+        slots = Array(repeating: nil, count: max(1, capacity))
     }
 
-    /// Waits for room, then adds `item`. Returns false if the consumer has gone away.
+    /// Waits for room, then adds `item`. Returns false if the queue was finished meanwhile.
     @discardableResult
     func put(_ item: Element) -> Bool {
         condition.lock()
         defer { condition.unlock() }
-        while items.count - head >= capacity && !finished { condition.wait() }
+        while count == slots.count && !finished { condition.wait() }
         guard !finished else { return false }
-        items.append(item)
-        condition.broadcast()
+        slots[(head + count) % slots.count] = item
+        count += 1
+        if count == 1 { condition.signal() }  // the consumer waits only when the queue is empty
         return true
     }
 
@@ -40,18 +42,15 @@ final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
     func take() throws -> Element? {
         condition.lock()
         defer { condition.unlock() }
-        while head == items.count && !finished { condition.wait() }
-        if head < items.count {
-            let item = items[head]
-            head += 1
-            if head > 64 && head * 2 > items.count {
-                items.removeFirst(head)
-                head = 0
-            }
-            condition.broadcast()
-            return item
+        while count == 0 && !finished { condition.wait() }
+        guard count > 0 else {
+            if let failure { throw failure }
+            return nil
         }
-        if let failure { throw failure }
-        return nil
+        let item = slots[head].take()
+        head = (head + 1) % slots.count
+        count -= 1
+        if count == slots.count - 1 { condition.signal() }  // the producer waits only when the queue is full
+        return item
     }
 }
