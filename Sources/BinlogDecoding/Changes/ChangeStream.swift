@@ -4,8 +4,6 @@ public struct ChangeStream: Sendable {
     public private(set) var file: String
     public private(set) var gtid: String?
     public private(set) var transactionStart: BinlogPosition?
-    /// The position after the last complete transaction or standalone statement.
-    public private(set) var committedPosition: BinlogPosition?
 
     public init(file: String) {
         self.file = file
@@ -70,7 +68,6 @@ public struct ChangeStream: Sendable {
         defer {
             transactionStart = nil
             gtid = nil
-            committedPosition = position
         }
         return .commit(TransactionCommit(endPosition: position, gtid: gtid, xid: xid, timestamp: timestamp))
     }

@@ -19,9 +19,6 @@ public struct BinlogEventDecoder: Sendable {
         self.verifiesChecksums = verifiesChecksums
     }
 
-    /// The table map in force for a table id, if any.
-    public func tableMap(id: UInt64) -> TableMap? { layouts[id]?.map }
-
     /// Records what the source's schema says about a table and applies it to the table map already in force.
     public mutating func setSchemaHint(_ hint: TableSchemaHint, for table: QualifiedTableName) throws(BinlogDecodingError) {
         schemaHints[table] = hint

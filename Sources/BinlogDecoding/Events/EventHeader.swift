@@ -13,9 +13,6 @@ public struct EventHeader: Sendable, Equatable {
 
     public var type: EventType? { EventType(rawValue: typeCode) }
 
-    /// LOG_EVENT_ARTIFICIAL_F: the server made this event up for the stream (the fake rotate at connect).
-    public var isArtificial: Bool { flags & 0x20 != 0 }
-
     public init(_ reader: inout ByteReader) throws(BinlogDecodingError) {
         timestamp = try reader.uint32("event timestamp")
         typeCode = try reader.uint8("event type")

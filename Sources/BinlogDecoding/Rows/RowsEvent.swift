@@ -12,8 +12,6 @@ public struct RowsEvent: Sendable {
     public var columnNames: [String]
     public var rows: [RowChange]
 
-    /// STMT_END_F: the last rows event of its statement.
-    public var isStatementEnd: Bool { flags & 0x01 != 0 }
 }
 
 public struct RowChange: Sendable, Equatable {
