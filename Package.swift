@@ -11,6 +11,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         // System libraries, found through pkg-config (Debian: libmariadb-dev, libzstd-dev, zlib1g-dev).
@@ -29,6 +30,7 @@ let package = Package(
         // The replication engine: sources of events, schema lookup, decode sessions, (later) apply.
         .target(name: "TablemirrorEngine", dependencies: [
             "BinlogDecoding", "MariaDBClient", .product(name: "Logging", package: "swift-log"),
+            .product(name: "Yams", package: "Yams"),
         ]),
         // Thin CLI: parses arguments and calls the engine.
         .executableTarget(name: "tablemirror", dependencies: [

@@ -1,0 +1,102 @@
+/// What a configuration file says: one source, named targets, and which source tables go where.
+public struct Configuration: Sendable, Equatable {
+    public struct Server: Sendable, Equatable {
+        public var host: String
+        public var port: Int
+        public var user: String
+        /// Where the password comes from; the password itself is read only when connecting.
+        public var passwordEnvironmentVariable: String?
+        public var passwordFile: String?
+    }
+
+    public struct Source: Sendable, Equatable {
+        public var server: Server
+        /// Our server id as a replica of the source.
+        public var serverID: UInt32
+    }
+
+    public struct Target: Sendable, Equatable {
+        public var name: String
+        public var server: Server
+        /// The database the replica tables go into, unless a mapping names another.
+        public var database: String
+    }
+
+    public enum ErrorPolicy: String, Sendable, Equatable {
+        /// The target stops at the failing transaction and waits for a fix or a resync.
+        case stop
+        /// The failing change goes to the target's dead-letter table; the rest continues.
+        case deadLetter = "dead-letter"
+    }
+
+    /// One target of one mapping, with where the rows land there.
+    public struct Destination: Sendable, Equatable {
+        public var target: String
+        /// The replica's database; nil means the target's own database.
+        public var database: String?
+        /// The replica's table name; nil means the source table's name (a pattern mapping keeps each name).
+        public var table: String?
+    }
+
+    public struct Mapping: Sendable, Equatable {
+        /// `database.table`, where either part may contain `*` (any characters) and `?` (one character).
+        public var source: TablePattern
+        public var destinations: [Destination]
+        /// A row filter: only rows for which this SQL condition holds reach the targets.
+        public var rowFilter: String?
+        public var onError: ErrorPolicy
+        /// Where in the file the mapping is, for messages.
+        public var line: Int
+    }
+
+    public var source: Source
+    public var targets: [Target]
+    public var mappings: [Mapping]
+
+    public func target(named name: String) -> Target? {
+        targets.first { $0.name == name }
+    }
+}
+
+/// `database.table` with `*` and `?` wildcards in either part.
+public struct TablePattern: Sendable, Equatable, CustomStringConvertible {
+    public var database: String
+    public var table: String
+
+    public init?(_ text: String) {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else { return nil }
+        database = String(parts[0])
+        table = String(parts[1])
+    }
+
+    public var isPattern: Bool { (database + table).contains { $0 == "*" || $0 == "?" } }
+    public var description: String { "\(database).\(table)" }
+
+    public func matches(database: String, table: String) -> Bool {
+        Self.matches(Array(self.database), Array(database)) && Self.matches(Array(self.table), Array(table))
+    }
+
+    /// Glob matching with `*` and `?`, iterative so a long name cannot blow the stack.
+    static func matches(_ pattern: [Character], _ text: [Character]) -> Bool {
+        var p = 0, t = 0, star = -1, resume = 0
+        while t < text.count {
+            if p < pattern.count && (pattern[p] == "?" || pattern[p] == text[t]) {
+                p += 1
+                t += 1
+            } else if p < pattern.count && pattern[p] == "*" {
+                star = p
+                resume = t
+                p += 1
+            } else if star >= 0 {
+                p = star + 1
+                resume += 1
+                t = resume
+            } else {
+                return false
+            }
+        }
+        while p < pattern.count && pattern[p] == "*" { p += 1 }
+        return p == pattern.count
+    }
+}

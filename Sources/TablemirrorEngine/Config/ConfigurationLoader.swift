@@ -1,0 +1,51 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Reads and parses a configuration file from disk.
+public enum ConfigurationLoader {
+    public static func load(path: String) throws(ConfigurationError) -> Configuration {
+        guard let handle = fopen(path, "r") else {
+            throw ConfigurationError(file: path, line: nil, key: "", message: "cannot read: \(String(cString: strerror(errno)))")
+        }
+        defer { fclose(handle) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 16_384)
+        while true {
+            let count = fread(&chunk, 1, chunk.count, handle)
+            if count <= 0 { break }
+            bytes.append(contentsOf: chunk[0..<count])
+        }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw ConfigurationError(file: path, line: nil, key: "", message: "not UTF-8 text")
+        }
+        return try ConfigurationParser(file: path).parse(text)
+    }
+
+    /// What `check-config` prints: each mapping and where its rows land.
+    public static func describe(_ configuration: Configuration) -> [String] {
+        var lines = ["source: \(describe(configuration.source.server)) as replica server id \(configuration.source.serverID)"]
+        for target in configuration.targets {
+            lines.append("target \(target.name): \(describe(target.server)) database \(target.database)")
+        }
+        for mapping in configuration.mappings {
+            let places = mapping.destinations.map { destination -> String in
+                let target = configuration.target(named: destination.target)
+                let database = destination.database ?? target?.database ?? "?"
+                let table = destination.table ?? (mapping.source.isPattern ? "<same name>" : mapping.source.table)
+                return "\(destination.target):\(database).\(table)"
+            }
+            var line = "\(mapping.source) -> \(places.joined(separator: ", "))"
+            if let filter = mapping.rowFilter { line += " where \(filter)" }
+            if mapping.onError != .stop { line += " (on error: \(mapping.onError.rawValue))" }
+            lines.append(line)
+        }
+        return lines
+    }
+
+    private static func describe(_ server: Configuration.Server) -> String {
+        let secret = server.passwordEnvironmentVariable.map { "password from $\($0)" }
+            ?? server.passwordFile.map { "password from file \($0)" } ?? "no password"
+        return "\(server.user)@\(server.host):\(server.port) (\(secret))"
+    }
+}

@@ -1,0 +1,200 @@
+import Yams
+
+/// Reads a configuration file. Every error names the file, the line and the key, and an unknown key is an
+/// error (a misspelt `pasword_env` must not silently mean "no password").
+public struct ConfigurationParser {
+    public let file: String
+
+    public init(file: String) {
+        self.file = file
+    }
+
+    public func parse(_ text: String) throws(ConfigurationError) -> Configuration {
+        let root: Node
+        do {
+            guard let composed = try Yams.compose(yaml: text) else { throw failure(nil, "", "the file is empty") }
+            root = composed
+        } catch let error as ConfigurationError {
+            throw error
+        } catch let error as YamlError {
+            throw yamlFailure(error)
+        } catch {
+            throw failure(nil, "", "not valid YAML: \(error)")
+        }
+        let top = try fields(root, "", allowed: ["source", "targets", "mappings"])
+        let source = try parseSource(try required(top, "source", in: root, path: ""))
+        let targets = try parseTargets(try required(top, "targets", in: root, path: ""))
+        let mappings = try parseMappings(try required(top, "mappings", in: root, path: ""), targets: targets)
+        return Configuration(source: source, targets: targets, mappings: mappings)
+    }
+
+    // MARK: Sections
+
+    private func parseSource(_ node: Node) throws(ConfigurationError) -> Configuration.Source {
+        let keys = Self.serverKeys + ["server_id"]
+        let map = try fields(node, "source", allowed: keys)
+        let server = try parseServer(map, node: node, path: "source")
+        let serverID = try integer(map["server_id"], "source.server_id", range: 1...Int(UInt32.max)) ?? 4242
+        return Configuration.Source(server: server, serverID: UInt32(serverID))
+    }
+
+    private func parseTargets(_ node: Node) throws(ConfigurationError) -> [Configuration.Target] {
+        guard case let .mapping(mapping) = node, !mapping.isEmpty else {
+            throw failure(node, "targets", "must map target names to their servers")
+        }
+        var targets: [Configuration.Target] = []
+        for (keyNode, value) in mapping {
+            guard let name = keyNode.string, Self.isIdentifier(name) else {
+                throw failure(keyNode, "targets", "a target name must be letters, digits, '_' or '-'")
+            }
+            let path = "targets.\(name)"
+            let map = try fields(value, path, allowed: Self.serverKeys + ["database"])
+            let server = try parseServer(map, node: value, path: path)
+            let database = try string(try required(map, "database", in: value, path: path), "\(path).database")
+            targets.append(Configuration.Target(name: name, server: server, database: database))
+        }
+        return targets
+    }
+
+    private func parseMappings(_ node: Node, targets: [Configuration.Target]) throws(ConfigurationError) -> [Configuration.Mapping] {
+        guard case let .sequence(sequence) = node, !sequence.isEmpty else {
+            throw failure(node, "mappings", "must be a list of mappings")
+        }
+        var mappings: [Configuration.Mapping] = []
+        for (index, item) in sequence.enumerated() {
+            let path = "mappings[\(index)]"
+            let map = try fields(item, path, allowed: ["source", "targets", "where", "on_error"])
+            let sourceNode = try required(map, "source", in: item, path: path)
+            let sourceText = try string(sourceNode, "\(path).source")
+            guard let pattern = TablePattern(sourceText) else {
+                throw failure(sourceNode, "\(path).source", "'\(sourceText)' is not database.table (wildcards * and ? allowed)")
+            }
+            let destinations = try parseDestinations(try required(map, "targets", in: item, path: path),
+                                                     path: "\(path).targets", targets: targets, pattern: pattern)
+            let filter = try map["where"].map { (node: Node) throws(ConfigurationError) in try string(node, "\(path).where") }
+            var policy = Configuration.ErrorPolicy.stop
+            if let policyNode = map["on_error"] {
+                let text = try string(policyNode, "\(path).on_error")
+                guard let parsed = Configuration.ErrorPolicy(rawValue: text) else {
+                    throw failure(policyNode, "\(path).on_error", "'\(text)' is not one of: stop, dead-letter")
+                }
+                policy = parsed
+            }
+            mappings.append(Configuration.Mapping(source: pattern, destinations: destinations, rowFilter: filter,
+                                                  onError: policy, line: line(item) ?? 0))
+        }
+        return mappings
+    }
+
+    /// `targets: [orders, purchasing]` or `targets: [{ target: orders, table: items_copy, database: other }]`.
+    private func parseDestinations(_ node: Node, path: String, targets: [Configuration.Target],
+                                   pattern: TablePattern) throws(ConfigurationError) -> [Configuration.Destination] {
+        guard case let .sequence(sequence) = node, !sequence.isEmpty else {
+            throw failure(node, path, "must list at least one target")
+        }
+        var destinations: [Configuration.Destination] = []
+        for (index, item) in sequence.enumerated() {
+            let itemPath = "\(path)[\(index)]"
+            var destination: Configuration.Destination
+            if case .scalar = item {
+                destination = Configuration.Destination(target: try string(item, itemPath), database: nil, table: nil)
+            } else {
+                let map = try fields(item, itemPath, allowed: ["target", "database", "table"])
+                destination = Configuration.Destination(
+                    target: try string(try required(map, "target", in: item, path: itemPath), "\(itemPath).target"),
+                    database: try map["database"].map { (node: Node) throws(ConfigurationError) in try string(node, "\(itemPath).database") },
+                    table: try map["table"].map { (node: Node) throws(ConfigurationError) in try string(node, "\(itemPath).table") })
+                if destination.table != nil && pattern.isPattern {
+                    throw failure(item, "\(itemPath).table", "a pattern mapping keeps each table's name; rename tables one mapping each")
+                }
+            }
+            guard targets.contains(where: { $0.name == destination.target }) else {
+                let known = targets.map(\.name).joined(separator: ", ")
+                throw failure(item, itemPath, "unknown target '\(destination.target)' (targets: \(known))")
+            }
+            guard !destinations.contains(where: { $0.target == destination.target }) else {
+                throw failure(item, itemPath, "target '\(destination.target)' is listed twice")
+            }
+            destinations.append(destination)
+        }
+        return destinations
+    }
+
+    private static let serverKeys = ["host", "port", "user", "password_env", "password_file"]
+
+    private func parseServer(_ map: [String: Node], node: Node, path: String) throws(ConfigurationError) -> Configuration.Server {
+        let host = try map["host"].map { (node: Node) throws(ConfigurationError) in try string(node, "\(path).host") } ?? "127.0.0.1"
+        let port = try integer(map["port"], "\(path).port", range: 1...65535) ?? 3306
+        let user = try string(try required(map, "user", in: node, path: path), "\(path).user")
+        let passwordEnv = try map["password_env"].map { (node: Node) throws(ConfigurationError) in try string(node, "\(path).password_env") }
+        let passwordFile = try map["password_file"].map { (node: Node) throws(ConfigurationError) in try string(node, "\(path).password_file") }
+        if passwordEnv != nil && passwordFile != nil {
+            throw failure(node, path, "give password_env or password_file, not both")
+        }
+        return Configuration.Server(host: host, port: port, user: user,
+                                    passwordEnvironmentVariable: passwordEnv, passwordFile: passwordFile)
+    }
+
+    // MARK: Located reading
+
+    private func fields(_ node: Node, _ path: String, allowed: [String]) throws(ConfigurationError) -> [String: Node] {
+        guard case let .mapping(mapping) = node else {
+            throw failure(node, path, "must be a mapping of keys to values")
+        }
+        var result: [String: Node] = [:]
+        for (keyNode, value) in mapping {
+            guard let key = keyNode.string else { throw failure(keyNode, path, "keys must be strings") }
+            let keyPath = path.isEmpty ? key : "\(path).\(key)"
+            guard allowed.contains(key) else {
+                throw failure(keyNode, keyPath, "unknown key (expected one of: \(allowed.joined(separator: ", ")))")
+            }
+            guard result[key] == nil else { throw failure(keyNode, keyPath, "given twice") }
+            result[key] = value
+        }
+        return result
+    }
+
+    private func required(_ map: [String: Node], _ key: String, in node: Node, path: String) throws(ConfigurationError) -> Node {
+        guard let value = map[key] else {
+            throw failure(node, path.isEmpty ? key : "\(path).\(key)", "missing")
+        }
+        return value
+    }
+
+    private func string(_ node: Node, _ path: String) throws(ConfigurationError) -> String {
+        guard case let .scalar(scalar) = node, !scalar.string.isEmpty else {
+            throw failure(node, path, "must be a non-empty string")
+        }
+        return scalar.string
+    }
+
+    private func integer(_ node: Node?, _ path: String, range: ClosedRange<Int>) throws(ConfigurationError) -> Int? {
+        guard let node else { return nil }
+        guard let value = node.int, range.contains(value) else {
+            throw failure(node, path, "must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return value
+    }
+
+    private func line(_ node: Node?) -> Int? { node?.mark?.line }
+
+    private func failure(_ node: Node?, _ key: String, _ message: String) -> ConfigurationError {
+        ConfigurationError(file: file, line: line(node), key: key, message: message)
+    }
+
+    private func yamlFailure(_ error: YamlError) -> ConfigurationError {
+        switch error {
+        case let .scanner(_, problem, mark, _), let .parser(_, problem, mark, _), let .composer(_, problem, mark, _):
+            return ConfigurationError(file: file, line: mark.line, key: "", message: "not valid YAML: \(problem)")
+        case let .duplicatedKeysInMapping(duplicates, context):
+            return ConfigurationError(file: file, line: context.mark.line, key: duplicates.joined(separator: ", "),
+                                      message: "given twice")
+        default:
+            return ConfigurationError(file: file, line: nil, key: "", message: "not valid YAML: \(error)")
+        }
+    }
+
+    static func isIdentifier(_ name: String) -> Bool {
+        !name.isEmpty && name.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }
+    }
+}

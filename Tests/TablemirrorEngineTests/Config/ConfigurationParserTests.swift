@@ -1,0 +1,92 @@
+import Testing
+@testable import TablemirrorEngine
+
+struct ConfigurationParserTests {
+    private let minimal = """
+        source: { host: 127.0.0.1, port: 3306, user: repl, password_env: TM_SOURCE_PASSWORD, server_id: 4242 }
+        targets:
+          orders:     { host: 127.0.0.1, port: 3307, user: mirror, password_env: TM_ORDERS_PASSWORD, database: orders }
+          purchasing: { host: 127.0.0.1, port: 3307, user: mirror, password_env: TM_PURCHASING_PASSWORD, database: purchasing }
+        mappings:
+          - { source: product.items,      targets: [orders, purchasing] }
+          - { source: product.categories, targets: [orders] }
+          - { source: "product.batch_*",  targets: [purchasing] }
+          - { source: product.stock, targets: [orders], where: "warehouse_id = 105" }
+        """
+
+    private func parse(_ text: String) throws(ConfigurationError) -> Configuration {
+        try ConfigurationParser(file: "conf/test.yaml").parse(text)
+    }
+
+    private func error(_ text: String) -> ConfigurationError? {
+        do {
+            _ = try parse(text)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    @Test func theIssuesShapeParses() throws {
+        let configuration = try parse(minimal)
+        #expect(configuration.source.server.port == 3306)
+        #expect(configuration.source.serverID == 4242)
+        #expect(configuration.targets.map(\.name) == ["orders", "purchasing"])
+        #expect(configuration.mappings.count == 4)
+        #expect(configuration.mappings[2].source.isPattern)
+        #expect(configuration.mappings[3].rowFilter == "warehouse_id = 105")
+        #expect(configuration.mappings[0].onError == .stop)
+    }
+
+    @Test func theExampleFileParses() throws {
+        let root = #filePath.split(separator: "/").dropLast(4).joined(separator: "/")
+        let configuration = try ConfigurationLoader.load(path: "/\(root)/conf/tablemirror.example.yaml")
+        #expect(configuration.mappings.last?.destinations.first?.table == "product_warranty_types")
+        #expect(configuration.mappings.last?.onError == .deadLetter)
+        #expect(configuration.targets.last?.server.passwordFile != nil)
+    }
+
+    @Test func unknownKeyNamesLineAndKey() {
+        let text = minimal.replacingOccurrences(of: "password_env: TM_ORDERS_PASSWORD", with: "pasword_env: TM_ORDERS_PASSWORD")
+        let found = error(text)
+        #expect(found?.line == 3)
+        #expect(found?.key == "targets.orders.pasword_env")
+        #expect(found?.description.hasPrefix("conf/test.yaml:3: targets.orders.pasword_env: unknown key") == true)
+    }
+
+    @Test func unknownTargetInAMapping() {
+        let found = error(minimal.replacingOccurrences(of: "targets: [orders] }", with: "targets: [order] }"))
+        #expect(found?.line == 7)
+        #expect(found?.key == "mappings[1].targets[0]")
+        #expect(found?.message.contains("unknown target 'order'") == true)
+    }
+
+    @Test func missingUserAndBadPortAndBadTable() {
+        #expect(error(minimal.replacingOccurrences(of: "user: repl, ", with: ""))?.key == "source.user")
+        let port = error(minimal.replacingOccurrences(of: "port: 3306", with: "port: 70000"))
+        #expect(port?.key == "source.port")
+        #expect(port?.line == 1)
+        #expect(error(minimal.replacingOccurrences(of: "source: product.items,", with: "source: items,"))?.key == "mappings[0].source")
+        #expect(error(minimal.replacingOccurrences(of: "where: \"warehouse_id = 105\" }", with: "on_error: retry }"))?.key == "mappings[3].on_error")
+    }
+
+    @Test func passwordFromOneSourceOnly() {
+        let found = error(minimal.replacingOccurrences(of: "password_env: TM_SOURCE_PASSWORD,", with: "password_env: A, password_file: /x,"))
+        #expect(found?.key == "source")
+        #expect(found?.message.contains("not both") == true)
+    }
+
+    @Test func brokenYAMLSaysWhere() {
+        let found = error("source: { host: 127.0.0.1\ntargets: [")
+        #expect(found?.line != nil)
+        #expect(found?.message.contains("not valid YAML") == true)
+    }
+
+    @Test(arguments: [("batch_*", "batch_2024", true), ("batch_*", "batches", false), ("b?t*", "bat", true),
+                      ("*", "anything", true), ("a*b*c", "aXXbYYc", true), ("a*b*c", "aXXbYY", false)])
+    func tablePatterns(pattern: String, name: String, matches: Bool) throws {
+        let table = try #require(TablePattern("product.\(pattern)"))
+        #expect(table.matches(database: "product", table: name) == matches)
+        #expect(!table.matches(database: "other", table: name))
+    }
+}
