@@ -1,0 +1,108 @@
+import BinlogDecoding
+
+/// Decoded values as SQL literals that write back exactly the value the source had. The applying session
+/// must use `SET NAMES utf8mb4` and `SET time_zone = '+00:00'` (TIMESTAMPs are rendered in UTC).
+public enum SQLLiteral {
+    public static func render(_ value: ColumnValue, column: String, into out: inout String) {
+        switch value {
+        case .null:
+            out += "NULL"
+        case let .signed(number):
+            out += String(number)
+        case let .unsigned(number):
+            out += String(number)
+        case let .float(number):
+            // Shortest text that reads back as the same FLOAT.
+            out += number.isFinite ? number.description : "NULL"
+        case let .double(number):
+            out += number.isFinite ? number.description : "NULL"
+        case let .decimal(digits):
+            out += digits
+        case let .year(year):
+            out += String(year)
+        case let .enumeration(index, _):
+            // The index names the member exactly, whatever the member's text or collation.
+            out += String(index)
+        case let .set(bits, _):
+            out += String(bits)
+        case let .bit(bits, _):
+            out += String(bits)
+        case .bytes, .geometry:
+            hex(value.binaryBytes ?? [], into: &out)
+        case let .jsonDiff(diffs):
+            out += JSONDiffSQL.expression(diffs, column: column)
+        case .text, .json, .date, .time, .datetime, .timestamp:
+            quoted(value.sqlText ?? "", into: &out)
+        }
+    }
+
+    public static func render(_ value: ColumnValue, column: String) -> String {
+        var out = ""
+        render(value, column: column, into: &out)
+        return out
+    }
+
+    /// A string literal with every character MariaDB treats specially escaped (backslash escapes are on
+    /// unless NO_BACKSLASH_ESCAPES, which the applying session turns off).
+    public static func quoted(_ text: String, into out: inout String) {
+        out += "'"
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "'": out += "\\'"
+            case "\\": out += "\\\\"
+            case "\0": out += "\\0"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\u{1A}": out += "\\Z"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        out += "'"
+    }
+
+    private static let hexDigits = Array("0123456789ABCDEF")
+
+    static func hex(_ bytes: [UInt8], into out: inout String) {
+        // X'' is an empty binary string; a plain '' could be converted through the column's charset.
+        out += "X'"
+        for byte in bytes {
+            out.append(hexDigits[Int(byte >> 4)])
+            out.append(hexDigits[Int(byte & 0x0F)])
+        }
+        out += "'"
+    }
+
+    /// `name` as a quoted identifier.
+    public static func identifier(_ name: String) -> String {
+        "`" + name.replacingBackticks() + "`"
+    }
+}
+
+/// A MySQL partial JSON update as the expression that applies it to the column's current value.
+enum JSONDiffSQL {
+    static func expression(_ diffs: [JSONPartialUpdate.Diff], column: String) -> String {
+        var expression = SQLLiteral.identifier(column)
+        for diff in diffs {
+            var path = ""
+            SQLLiteral.quoted(diff.path, into: &path)
+            switch diff.operation {
+            case .replace, .insert:
+                var value = ""
+                SQLLiteral.quoted(diff.value?.jsonText() ?? "null", into: &value)
+                let function = diff.operation == .replace ? "JSON_REPLACE" : "JSON_INSERT"
+                expression = "\(function)(\(expression), \(path), JSON_EXTRACT(\(value), '$'))"
+            case .remove:
+                expression = "JSON_REMOVE(\(expression), \(path))"
+            }
+        }
+        return expression
+    }
+}
+
+extension String {
+    func replacingBackticks() -> String {
+        var out = ""
+        for character in self { out += character == "`" ? "``" : String(character) }
+        return out
+    }
+}

@@ -1,0 +1,35 @@
+import BinlogDecoding
+import Testing
+@testable import TablemirrorEngine
+
+struct SQLLiteralTests {
+    @Test func stringsEscapeEverythingSpecial() {
+        #expect(SQLLiteral.render(.text("it's a \\ \n\r\0\u{1A} é😀"), column: "c") == "'it\\'s a \\\\ \\n\\r\\0\\Z é😀'")
+    }
+
+    @Test func binaryIsHexAndExact() {
+        #expect(SQLLiteral.render(.bytes([0x00, 0xFF, 0x10]), column: "c") == "X'00FF10'")
+        #expect(SQLLiteral.render(.bytes([]), column: "c") == "X''")
+        #expect(SQLLiteral.render(.bit(0x1FFF, width: 13), column: "c") == "8191")
+    }
+
+    @Test func numbersAndMembers() {
+        #expect(SQLLiteral.render(.unsigned(18_446_744_073_709_551_615), column: "c") == "18446744073709551615")
+        #expect(SQLLiteral.render(.decimal("-0.01"), column: "c") == "-0.01")
+        #expect(SQLLiteral.render(.enumeration(index: 2, name: "b"), column: "c") == "2")
+        #expect(SQLLiteral.render(.set(bits: 5, members: ["x", "z"]), column: "c") == "5")
+        #expect(SQLLiteral.render(.null, column: "c") == "NULL")
+    }
+
+    @Test func identifiersDoubleBackticks() {
+        #expect(SQLLiteral.identifier("we`ird") == "`we``ird`")
+    }
+
+    @Test func jsonDiffsBecomeFunctionCalls() throws {
+        // REPLACE $.age with the binary JSON int16 26, then REMOVE $.old.
+        let bytes: [UInt8] = [0, 5] + Array("$.age".utf8) + [3, 0x05, 26, 0] + [2, 5] + Array("$.old".utf8)
+        let diffs = try JSONPartialUpdate.parse(diffs: bytes[...])
+        #expect(SQLLiteral.render(.jsonDiff(diffs), column: "doc")
+            == "JSON_REMOVE(JSON_REPLACE(`doc`, '$.age', JSON_EXTRACT('26', '$')), '$.old')")
+    }
+}
