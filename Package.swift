@@ -26,7 +26,7 @@ let package = Package(
             .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)),
         ]),
         // Thin layer over libmariadb: connections, queries, the raw binlog stream, error classes.
-        .target(name: "MariaDBClient", dependencies: ["CMariaDB", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "MariaDBClient", dependencies: ["CMariaDB"]),
         // The replication engine: sources of events, schema lookup, decode sessions, (later) apply.
         .target(name: "TablemirrorEngine", dependencies: [
             "BinlogDecoding", "MariaDBClient", .product(name: "Logging", package: "swift-log"),
