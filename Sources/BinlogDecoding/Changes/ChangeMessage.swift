@@ -54,6 +54,23 @@ public struct RowChangeMessage: Sendable {
     public var transactionStart: BinlogPosition?
     /// Server time of the event, seconds since the epoch.
     public var timestamp: UInt32
+
+    public init(database: String, table: String, operation: Operation, columnNames: [String], before: RowImage?,
+                after: RowImage?, file: String, startOffset: UInt64, endOffset: UInt64, gtid: String?,
+                transactionStart: BinlogPosition?, timestamp: UInt32) {
+        self.database = database
+        self.table = table
+        self.operation = operation
+        self.columnNames = columnNames
+        self.before = before
+        self.after = after
+        self.file = file
+        self.startOffset = startOffset
+        self.endOffset = endOffset
+        self.gtid = gtid
+        self.transactionStart = transactionStart
+        self.timestamp = timestamp
+    }
 }
 
 /// A statement other than transaction control: DDL, in practice, under row-based logging.

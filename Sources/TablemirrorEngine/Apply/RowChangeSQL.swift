@@ -1,0 +1,158 @@
+import BinlogDecoding
+
+/// Where one source table's rows go in one target, and how rows are identified there.
+public struct TableApplyPlan: Sendable, Equatable {
+    public var database: String
+    public var table: String
+    /// Column indexes of the primary key; empty for a table without one (rows are then matched whole).
+    public var keyColumns: [Int]
+
+    public init(database: String, table: String, keyColumns: [Int]) {
+        self.database = database
+        self.table = table
+        self.keyColumns = keyColumns
+    }
+
+    var qualifiedName: String { SQLLiteral.identifier(database) + "." + SQLLiteral.identifier(table) }
+}
+
+/// The SQL that applies one table's row changes, in source order. Consecutive inserts become one multi-row
+/// INSERT, consecutive key-preserving full-row updates one multi-row upsert, consecutive deletes by key one
+/// DELETE … IN; nothing is reordered, so unique keys and foreign ordering behave as on the source.
+public enum RowChangeSQL {
+    /// Statements grow to about this size before a new one starts (well under max_allowed_packet).
+    public static let statementSizeLimit = 1 << 20
+
+    public static func statements(for changes: [RowChangeMessage], plan: TableApplyPlan) -> [String] {
+        var builder = Builder(plan: plan)
+        for change in changes { builder.add(change) }
+        return builder.finish()
+    }
+
+    private struct Builder {
+        enum Run: Equatable { case none, insert, upsert, delete }
+
+        let plan: TableApplyPlan
+        var statements: [String] = []
+        var run = Run.none
+        var current = ""
+
+        init(plan: TableApplyPlan) {
+            self.plan = plan
+        }
+
+        mutating func add(_ change: RowChangeMessage) {
+            switch change.operation {
+            case .insert:
+                guard let after = change.after else { return }
+                appendRow(after, names: change.columnNames, as: .insert)
+            case .delete:
+                guard let before = change.before else { return }
+                if plan.keyColumns.isEmpty || !hasKey(before) {
+                    flush()
+                    statements.append("DELETE FROM \(plan.qualifiedName) WHERE \(match(before, names: change.columnNames)) LIMIT 1")
+                } else {
+                    appendKey(before, names: change.columnNames)
+                }
+            case .update:
+                guard let before = change.before, let after = change.after else { return }
+                if !plan.keyColumns.isEmpty, isComplete(after), hasKey(before),
+                   plan.keyColumns.allSatisfy({ before.values[$0] == after.values[$0] }) {
+                    appendRow(after, names: change.columnNames, as: .upsert)
+                } else {
+                    flush()
+                    statements.append(update(before: before, after: after, names: change.columnNames))
+                }
+            }
+        }
+
+        private func hasKey(_ image: RowImage) -> Bool {
+            plan.keyColumns.allSatisfy { $0 < image.values.count && image.values[$0] != nil }
+        }
+
+        private func isComplete(_ image: RowImage) -> Bool { image.values.allSatisfy { $0 != nil } }
+
+        private mutating func appendRow(_ image: RowImage, names: [String], as kind: Run) {
+            let present = image.values.indices.filter { image.values[$0] != nil }
+            // One multi-row statement names one column list: a row with other columns starts a new statement.
+            if run != kind || present != runColumns || current.count >= RowChangeSQL.statementSizeLimit { flush() }
+            if run == .none {
+                runColumns = present
+                let columns = present.map { SQLLiteral.identifier(names[$0]) }
+                current = "INSERT INTO \(plan.qualifiedName) (\(columns.joined(separator: ", "))) VALUES "
+                if kind == .upsert {
+                    upsertUpdates = present.map { "\(SQLLiteral.identifier(names[$0])) = VALUES(\(SQLLiteral.identifier(names[$0])))" }
+                }
+                run = kind
+            } else {
+                current += ", "
+            }
+            current += "("
+            var first = true
+            for (index, value) in image.values.enumerated() {
+                guard let value else { continue }
+                if !first { current += ", " }
+                first = false
+                SQLLiteral.render(value, column: names[index], into: &current)
+            }
+            current += ")"
+        }
+
+        /// The column indexes of the rows in the current multi-row statement.
+        private var runColumns: [Int] = []
+        /// `c = VALUES(c)` for each column of the current upsert.
+        private var upsertUpdates: [String] = []
+
+        private mutating func appendKey(_ image: RowImage, names: [String]) {
+            if run != .delete || current.count >= RowChangeSQL.statementSizeLimit { flush() }
+            let key = plan.keyColumns.map { SQLLiteral.render(image.values[$0] ?? .null, column: names[$0]) }
+            if run == .none {
+                let columns = plan.keyColumns.map { SQLLiteral.identifier(names[$0]) }
+                current = "DELETE FROM \(plan.qualifiedName) WHERE (\(columns.joined(separator: ", "))) IN ("
+                run = .delete
+            } else {
+                current += ", "
+            }
+            current += "(" + key.joined(separator: ", ") + ")"
+        }
+
+        private func match(_ image: RowImage, names: [String]) -> String {
+            let columns = plan.keyColumns.isEmpty || !hasKey(image) ? Array(image.values.indices) : plan.keyColumns
+            return columns.compactMap { index -> String? in
+                guard let value = image.values[index] else { return nil }
+                // <=> matches NULL to NULL, which whole-row matching needs.
+                return "\(SQLLiteral.identifier(names[index])) <=> \(SQLLiteral.render(value, column: names[index]))"
+            }.joined(separator: " AND ")
+        }
+
+        private func update(before: RowImage, after: RowImage, names: [String]) -> String {
+            let assignments = after.values.indices.compactMap { index -> String? in
+                guard let value = after.values[index] else { return nil }
+                return "\(SQLLiteral.identifier(names[index])) = \(SQLLiteral.render(value, column: names[index]))"
+            }
+            let limit = plan.keyColumns.isEmpty || !hasKey(before) ? " LIMIT 1" : ""
+            return "UPDATE \(plan.qualifiedName) SET \(assignments.joined(separator: ", ")) WHERE \(match(before, names: names))\(limit)"
+        }
+
+        mutating func flush() {
+            switch run {
+            case .none:
+                return
+            case .insert:
+                statements.append(current)
+            case .upsert:
+                statements.append(current + " ON DUPLICATE KEY UPDATE " + upsertUpdates.joined(separator: ", "))
+            case .delete:
+                statements.append(current + ")")
+            }
+            run = .none
+            current = ""
+            runColumns = []
+        }
+
+        mutating func finish() -> [String] {
+            flush()
+            return statements
+        }
+    }
+}
