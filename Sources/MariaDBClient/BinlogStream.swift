@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import CMariaDB
 
 /// Where a binlog stream starts and how it behaves.
@@ -148,11 +151,24 @@ public final class BinlogStream {
         return MariaDBError(code: code, sqlState: state, message: String(decoding: rest, as: UTF8.self), context: context)
     }
 
+    /// Something another thread can use to make a read blocked in `next()` fail at once, to stop a reader
+    /// that waits for events.
+    public var interrupter: StreamInterrupter { StreamInterrupter(socket: Int32(mysql_get_socket(connection.handle))) }
+
     public func close() {
         if let replication {
             mariadb_rpl_close(replication)
             self.replication = nil
         }
         connection.close()
+    }
+}
+
+/// Shuts the stream's socket down (the connection handle stays valid until closed by its owner).
+public struct StreamInterrupter: Sendable {
+    let socket: Int32
+
+    public func interrupt() {
+        if socket >= 0 { shutdown(socket, Int32(SHUT_RDWR)) }
     }
 }

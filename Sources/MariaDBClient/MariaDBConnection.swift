@@ -82,6 +82,40 @@ public final class MariaDBConnection {
         return QueryResult(columns: columns, rows: rows)
     }
 
+    /// Runs a query and hands its rows over one at a time as the server sends them (mysql_use_result), so a
+    /// table of any size is read in constant memory. `handle` returns false to stop early.
+    public func streamRows(_ sql: String, _ body: ([QueryResult.Cell]) throws -> Bool) throws {
+        try send(sql)
+        guard let result = mysql_use_result(handle) else {
+            if mysql_field_count(self.handle) == 0 { return }
+            throw lastError(context: "reading result of \(Self.abbreviate(sql))")
+        }
+        defer { mysql_free_result(result) }
+        let fieldCount = Int(mysql_num_fields(result))
+        var cells: [QueryResult.Cell] = []
+        cells.reserveCapacity(fieldCount)
+        while let row = mysql_fetch_row(result) {
+            guard let lengths = mysql_fetch_lengths(result) else { break }
+            cells.removeAll(keepingCapacity: true)
+            for index in 0..<fieldCount {
+                if let pointer = row[index] {
+                    let length = Int(lengths[index])
+                    cells.append(pointer.withMemoryRebound(to: UInt8.self, capacity: length) {
+                        Array(UnsafeBufferPointer(start: $0, count: length))
+                    })
+                } else {
+                    cells.append(nil)
+                }
+            }
+            guard try body(cells) else {
+                // Drain what the server still sends, so the connection can be used again.
+                while mysql_fetch_row(result) != nil {}
+                return
+            }
+        }
+        if mysql_errno(self.handle) != 0 { throw lastError(context: "reading rows of \(Self.abbreviate(sql))") }
+    }
+
     private func send(_ sql: String) throws(MariaDBError) {
         let status = sql.withCString { mysql_real_query(handle, $0, UInt(strlen($0))) }
         if status != 0 { throw lastError(context: "running \(Self.abbreviate(sql))") }

@@ -1,0 +1,16 @@
+import BinlogDecoding
+
+/// What the reader hands a target's applier, in source order. Rows come in batches as the source
+/// transaction is read, so a transaction of any size flows through in constant memory.
+enum ApplyItem: Sendable {
+    case begin(TransactionStart)
+    case rows([RowChangeMessage])
+    case commit(TransactionCommit)
+}
+
+extension BinlogPosition {
+    /// Binlog file names share a prefix and a zero-padded counter, so (file, offset) orders positions.
+    func isBefore(_ other: BinlogPosition) -> Bool {
+        file < other.file || (file == other.file && offset < other.offset)
+    }
+}

@@ -1,0 +1,79 @@
+import BinlogDecoding
+import MariaDBClient
+
+/// Applies the source's transactions to one target, each in one target transaction together with the
+/// target's checkpoint. Lives on its own thread: every call blocks on the target's connection.
+final class TargetApplier {
+    let plan: ReplicationPlan.TargetPlan
+    private let connection: MariaDBConnection
+    private(set) var checkpoint: Checkpoint?
+    /// The target transaction is open (BEGIN sent, COMMIT not yet).
+    private var isOpen = false
+    /// The current source transaction was applied before (it starts before the checkpoint).
+    private var isSkipping = false
+    private(set) var appliedTransactions = 0
+    private(set) var appliedRows = 0
+
+    var name: String { plan.target.name }
+
+    init(plan: ReplicationPlan.TargetPlan, options: ConnectionOptions) throws {
+        self.plan = plan
+        connection = try MariaDBConnection(options)
+        // Values are written in UTC and exactly as decoded: no automatic ids for an explicit 0, no strict-mode
+        // rejections of values the source accepted (zero dates, say).
+        try connection.execute("SET SESSION time_zone = '+00:00', SESSION sql_mode = 'NO_AUTO_VALUE_ON_ZERO'")
+    }
+
+    /// Reads the checkpoint; a target without one gets its tables copied from a snapshot first.
+    func prepare(source: () throws -> MariaDBConnection) throws {
+        try CheckpointStore.ensureSchema(connection)
+        checkpoint = try CheckpointStore.read(target: name, from: connection)
+        guard checkpoint == nil else { return }
+        let snapshotConnection = try source()
+        let snapshot = try InitialCopy.run(routes: Array(plan.routes.values), source: snapshotConnection, target: connection)
+        let start = Checkpoint(position: snapshot.position, gtid: snapshot.gtidPosition, sourceTimestamp: 0)
+        try connection.execute(CheckpointStore.writeStatement(target: name, start))
+        checkpoint = start
+    }
+
+    func handle(_ item: ApplyItem) throws {
+        switch item {
+        case let .begin(start):
+            isSkipping = checkpoint.map { start.position.isBefore($0.position) } ?? false
+        case let .rows(rows):
+            guard !isSkipping else { return }
+            if !isOpen {
+                try connection.execute("BEGIN")
+                isOpen = true
+            }
+            var byTable: [QualifiedTableName: [RowChangeMessage]] = [:]
+            var order: [QualifiedTableName] = []
+            for row in rows {
+                let table = QualifiedTableName(database: row.database, table: row.table)
+                if byTable[table] == nil { order.append(table) }
+                byTable[table, default: []].append(row)
+            }
+            for table in order {
+                guard let route = plan.routes[table], let changes = byTable[table] else { continue }
+                for statement in RowChangeSQL.statements(for: changes, plan: route.apply) {
+                    try connection.execute(statement)
+                }
+                appliedRows += changes.count
+            }
+        case let .commit(commit):
+            defer { isSkipping = false }
+            guard !isSkipping, isOpen else { return }
+            let next = Checkpoint(position: commit.endPosition, gtid: commit.gtid, sourceTimestamp: commit.timestamp)
+            try connection.execute(CheckpointStore.writeStatement(target: name, next) + ";COMMIT")
+            isOpen = false
+            checkpoint = next
+            appliedTransactions += 1
+        }
+    }
+
+    /// Rolls back an open target transaction (on shutdown or error): nothing half-applied stays.
+    func abandon() {
+        if isOpen { try? connection.execute("ROLLBACK") }
+        isOpen = false
+    }
+}
