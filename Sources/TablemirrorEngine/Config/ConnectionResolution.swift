@@ -1,0 +1,17 @@
+import MariaDBClient
+
+extension Configuration.Server {
+    /// Connection options with the password read from its environment variable or file (never logged).
+    public func connectionOptions(database: String? = nil) throws(EngineError) -> ConnectionOptions {
+        let password = try SecretSource(environmentVariable: passwordEnvironmentVariable, file: passwordFile).resolve()
+        return ConnectionOptions(host: host, port: port, user: user, password: password, database: database)
+    }
+}
+
+extension Replicator.Connections {
+    public init(_ configuration: Configuration) throws(EngineError) {
+        var targets: [String: ConnectionOptions] = [:]
+        for target in configuration.targets { targets[target.name] = try target.server.connectionOptions() }
+        self.init(source: try configuration.source.server.connectionOptions(), targets: targets)
+    }
+}
