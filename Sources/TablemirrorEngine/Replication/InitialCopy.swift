@@ -6,7 +6,8 @@ import MariaDBClient
 enum InitialCopy {
     static let rowsPerStatement = 1_000
 
-    static func run(routes: [ReplicationPlan.Route], source: MariaDBConnection, target: MariaDBConnection) throws -> ConsistentSnapshot {
+    static func run(routes: [ReplicationPlan.Route], source: MariaDBConnection, target: MariaDBConnection,
+                    writer: String) throws -> ConsistentSnapshot {
         let snapshot = try ConsistentSnapshot.begin(on: source)
         defer { try? source.execute("COMMIT") }
         for route in routes.sorted(by: { $0.source.description < $1.source.description }) {
@@ -15,10 +16,12 @@ enum InitialCopy {
                 throw EngineError.invalidArgument("cannot read the structure of \(route.source)")
             }
             try target.execute("CREATE DATABASE IF NOT EXISTS \(SQLLiteral.identifier(route.apply.database))")
+            try ReadOnlyGuard.removeTruncateGuard(on: target, database: route.apply.database, table: route.apply.table)
             try target.execute("DROP TABLE IF EXISTS \(route.apply.qualifiedName)")
             try target.execute(try ReplicaTableDefinition.createStatement(showCreateTable: create, database: route.apply.database,
                                                                           table: route.apply.table))
             try copyRows(of: route, from: sourceName, source: source, target: target)
+            try ReadOnlyGuard.install(on: target, database: route.apply.database, table: route.apply.table, writer: writer)
         }
         return snapshot
     }

@@ -30,7 +30,8 @@ final class TargetApplier {
         checkpoint = try CheckpointStore.read(target: name, from: connection)
         guard checkpoint == nil else { return }
         let snapshotConnection = try source()
-        let snapshot = try InitialCopy.run(routes: Array(plan.routes.values), source: snapshotConnection, target: connection)
+        let snapshot = try InitialCopy.run(routes: Array(plan.routes.values), source: snapshotConnection, target: connection,
+                                           writer: connection.options.user)
         let start = Checkpoint(position: snapshot.position, gtid: snapshot.gtidPosition, sourceTimestamp: 0)
         try connection.execute(CheckpointStore.writeStatement(target: name, start))
         checkpoint = start

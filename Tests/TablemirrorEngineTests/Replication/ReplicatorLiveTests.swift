@@ -68,6 +68,11 @@ struct ReplicatorLiveTests {
         let admin = try TestServer.connect()
         try admin.execute("CREATE DATABASE \(source); CREATE DATABASE \(orders); CREATE DATABASE \(purchasing)")
         defer {
+            // The replicas' TRUNCATE guards reference them: drop those first, then the databases.
+            for database in [orders, purchasing] {
+                let guards = (try? admin.query("SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = '_tablemirror' AND TABLE_NAME LIKE 'guard\\_\(database)\\_%'"))?.rows ?? []
+                for row in guards { if let name = row[0] { try? admin.execute("DROP TABLE _tablemirror.`\(String(decoding: name, as: UTF8.self))`") } }
+            }
             try? admin.execute("DROP DATABASE \(source); DROP DATABASE \(orders); DROP DATABASE \(purchasing)")
             try? admin.execute("DELETE FROM _tablemirror.checkpoint WHERE target IN ('orders_\(id)', 'purchasing_\(id)')")
         }
@@ -99,6 +104,8 @@ struct ReplicatorLiveTests {
         #expect(result.error == nil, "\(String(describing: result.error))")
         #expect(try admin.query("SHOW TABLES FROM \(orders) LIKE 'unmapped'").rows.isEmpty)
         #expect(try admin.query("SHOW TABLES FROM \(orders) LIKE 'batch_a'").rows.isEmpty)
+        // The replicas are read-only for others: the guards are in place.
+        #expect(try admin.query("SHOW TRIGGERS FROM \(orders)").rows.count == 6)
 
         // Changes while it is down, then a restart: it resumes from the targets' checkpoints.
         try writer.execute("INSERT INTO log VALUES (3, 'c'), (3, 'c'); UPDATE batch_a SET qty = qty * 2; DELETE FROM items WHERE id < 20")

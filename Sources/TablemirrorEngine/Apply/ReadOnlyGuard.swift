@@ -1,0 +1,68 @@
+import MariaDBClient
+
+/// Makes a replica table read-only for everyone but tablemirror's own target user:
+/// - triggers refuse INSERT, UPDATE and DELETE from any other login (`USER()`, the client's account, not the
+///   trigger's definer);
+/// - TRUNCATE fires no trigger, so an empty guard table in `_tablemirror` holds a foreign key to the replica's
+///   primary key: the server refuses to truncate (or drop) a table that a foreign key references.
+/// A replica without a primary key gets the triggers but cannot be guarded against TRUNCATE.
+public enum ReadOnlyGuard {
+    public static func install(on connection: MariaDBConnection, database: String, table: String, writer: String) throws {
+        let qualified = SQLLiteral.identifier(database) + "." + SQLLiteral.identifier(table)
+        let message = SQLLiteral.quotedString("\(database).\(table) is a read-only replica maintained by tablemirror")
+        for (event, suffix) in [("INSERT", "i"), ("UPDATE", "u"), ("DELETE", "d")] {
+            let trigger = SQLLiteral.identifier(database) + "." + SQLLiteral.identifier(triggerName(table, suffix))
+            try connection.execute("DROP TRIGGER IF EXISTS \(trigger)")
+            try connection.execute("""
+                CREATE TRIGGER \(trigger) BEFORE \(event) ON \(qualified) FOR EACH ROW
+                IF SUBSTRING_INDEX(USER(), '@', 1) <> \(SQLLiteral.quotedString(writer)) THEN
+                  SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = \(message);
+                END IF
+                """)
+        }
+        try installTruncateGuard(on: connection, database: database, table: table)
+    }
+
+    /// Removes the TRUNCATE guard, so tablemirror itself can drop or recreate the table (resync, DDL).
+    public static func removeTruncateGuard(on connection: MariaDBConnection, database: String, table: String) throws {
+        try connection.execute("DROP TABLE IF EXISTS \(guardName(database, table))")
+    }
+
+    private static func installTruncateGuard(on connection: MariaDBConnection, database: String, table: String) throws {
+        let key = try connection.query("""
+            SELECT c.COLUMN_NAME, c.COLUMN_TYPE, c.CHARACTER_SET_NAME, c.COLLATION_NAME
+            FROM information_schema.STATISTICS s JOIN information_schema.COLUMNS c
+              ON c.TABLE_SCHEMA = s.TABLE_SCHEMA AND c.TABLE_NAME = s.TABLE_NAME AND c.COLUMN_NAME = s.COLUMN_NAME
+            WHERE s.TABLE_SCHEMA = \(SQLLiteral.quotedString(database)) AND s.TABLE_NAME = \(SQLLiteral.quotedString(table))
+              AND s.INDEX_NAME = 'PRIMARY'
+            ORDER BY s.SEQ_IN_INDEX
+            """)
+        try removeTruncateGuard(on: connection, database: database, table: table)
+        guard !key.rows.isEmpty else { return }
+        var columns: [String] = []
+        var names: [String] = []
+        for row in key.rows.indices {
+            guard let name = key.string(row, 0), let type = key.string(row, 1) else { continue }
+            var definition = "\(SQLLiteral.identifier(name)) \(type)"
+            if let charset = key.string(row, 2), let collation = key.string(row, 3) {
+                definition += " CHARACTER SET \(charset) COLLATE \(collation)"
+            }
+            columns.append(definition)
+            names.append(SQLLiteral.identifier(name))
+        }
+        let list = names.joined(separator: ", ")
+        try connection.execute("""
+            CREATE TABLE \(guardName(database, table)) (\(columns.joined(separator: ", ")),
+              FOREIGN KEY (\(list)) REFERENCES \(SQLLiteral.identifier(database)).\(SQLLiteral.identifier(table)) (\(list))
+            ) ENGINE=InnoDB COMMENT='tablemirror: keeps the replica from being truncated'
+            """)
+    }
+
+    static func triggerName(_ table: String, _ suffix: String) -> String {
+        "tm_ro_\(suffix)_" + String(table.prefix(50))
+    }
+
+    static func guardName(_ database: String, _ table: String) -> String {
+        SQLLiteral.identifier(CheckpointStore.schema) + "." + SQLLiteral.identifier(String("guard_\(database)_\(table)".prefix(64)))
+    }
+}
