@@ -2,10 +2,10 @@ import BinlogDecoding
 import Foundation
 import MariaDBClient
 
-/// The daemon's core: one reader of the source's binlog and one applier per target, each on its own thread,
-/// with a bounded queue between them (a slow target slows the reader; memory stays flat). Positions live
-/// only in the targets: on start the reader goes back to the oldest checkpoint and each applier skips what
-/// it already has.
+/// The daemon's core. Every target has its own pipeline — a reader of the source's binlog from that target's
+/// checkpoint, and an applier on its own thread behind a bounded queue — so a slow, failing or unreachable
+/// target never holds up the others. Positions live only in the targets: a pipeline that restarts (after a lost
+/// connection, or a restart of the daemon) reads from its target's checkpoint and skips what it already has.
 public final class Replicator: Sendable {
     public struct Connections: Sendable {
         public var source: ConnectionOptions
@@ -19,50 +19,136 @@ public final class Replicator: Sendable {
 
     public let configuration: Configuration
     public let connections: Connections
+    public let status: ReplicatorStatus
+    /// Waits between reconnection attempts: doubling from the first, capped at the last.
+    let backoff: (first: Double, maximum: Double)
 
-    public init(configuration: Configuration, connections: Connections) {
+    public init(configuration: Configuration, connections: Connections, status: ReplicatorStatus = ReplicatorStatus(),
+                backoffSeconds: (first: Double, maximum: Double) = (1, 30)) {
         self.configuration = configuration
         self.connections = connections
+        self.status = status
+        backoff = backoffSeconds
     }
 
-    /// Replicates until `stop` is signalled (or an error ends it). The open target transactions are rolled back
-    /// on the way out, so nothing is left half-applied.
+    /// Replicates until `stop` is signalled. Retryable failures (lost connections, deadlocks) are retried with
+    /// backoff; a permanent failure stops that target only. Open target transactions are rolled back on the
+    /// way out, so nothing is left half-applied. Throws only when nothing can start (bad plan).
     public func run(until stop: StopSignal) throws {
-        let schema = try MariaDBConnection(connections.source)
-        let plan = try ReplicationPlan.resolve(configuration, source: schema)
-        var appliers: [TargetApplier] = []
+        let plan = try ReplicationPlan.resolve(configuration, source: try MariaDBConnection(connections.source))
+        var threads: [Thread] = []
+        let finished = DispatchGroup()
         for targetPlan in plan.targets {
             guard let options = connections.targets[targetPlan.target.name] else {
                 throw EngineError.invalidArgument("no connection for target \(targetPlan.target.name)")
             }
-            let applier = try TargetApplier(plan: targetPlan, options: options)
-            try applier.prepare { try MariaDBConnection(connections.source) }
-            appliers.append(applier)
+            finished.enter()
+            let thread = Thread { [self] in
+                self.supervise(targetPlan, options: options, stop: stop)
+                finished.leave()
+            }
+            thread.name = "tablemirror-read-\(targetPlan.target.name)"
+            threads.append(thread)
+            thread.start()
         }
-        guard let start = appliers.compactMap({ $0.checkpoint?.position })
-            .min(by: { $0.isBefore($1) }) else { throw EngineError.invalidArgument("no targets to replicate to") }
+        finished.wait()
+    }
 
-        let lanes = appliers.map { ApplierLane(applier: $0) }
-        defer { for lane in lanes { lane.finish() } }
+    /// Runs one target's pipeline again and again until stopped or permanently failed.
+    private func supervise(_ plan: ReplicationPlan.TargetPlan, options: ConnectionOptions, stop: StopSignal) {
+        let name = plan.target.name
+        let current = CurrentStream()
+        stop.onStop { current.interrupt() }
+        var attempt = 0
+        while !stop.isStopped {
+            do {
+                try runPipeline(plan, options: options, stop: stop, current: current) { attempt = 0 }
+                if stop.isStopped { break }
+            } catch where stop.isStopped {
+                break
+            } catch {
+                guard Self.isRetryable(error) else {
+                    status.update(name) { $0.state = .stopped(error: "\(error)") }
+                    return
+                }
+                attempt += 1
+                status.update(name) { $0.state = .retrying(attempt: attempt, error: "\(error)") }
+                let wait = min(backoff.maximum, backoff.first * Double(1 << min(attempt - 1, 16)))
+                let until = Date().addingTimeInterval(wait)
+                while !stop.isStopped && Date() < until { usleep(50_000) }
+            }
+        }
+        status.update(name) { $0.state = .finished }
+    }
+
+    private func runPipeline(_ plan: ReplicationPlan.TargetPlan, options: ConnectionOptions, stop: StopSignal,
+                             current: CurrentStream, connected: () -> Void) throws {
+        let name = plan.target.name
+        status.update(name) { $0.state = .starting }
+        let applier = try TargetApplier(plan: plan, options: options, status: status)
+        try applier.prepare(onCopy: { status.update(name) { $0.state = .copying } }) {
+            try MariaDBConnection(connections.source)
+        }
+        guard let start = applier.checkpoint?.position, !stop.isStopped else { return }
+        let schema = try MariaDBConnection(connections.source)
         let source = try RemoteEventSource(connections.source, request: BinlogStreamRequest(
-            start: .position(file: start.file, offset: start.offset), serverID: configuration.source.serverID,
+            start: .position(file: start.file, offset: start.offset), serverID: streamServerID(for: name),
             heartbeatSeconds: 1))
-        let interrupter = source.stream.interrupter
-        stop.onStop { interrupter.interrupt() }
-        let router = ChangeRouter(lanes: lanes)
+        current.set(source.stream.interrupter)
+        defer { current.set(nil) }
+        if stop.isStopped { return }
+        connected()
+        status.update(name) { $0.state = .streaming }
+
+        let lane = ApplierLane(applier: applier)
+        let router = ChangeRouter(lanes: [lane])
+        var readError: (any Error)?
         do {
             try DecodeSession(schemaConnection: schema).run(source) { change in
                 if stop.isStopped { throw StopRequested() }
                 try router.route(change)
             }
         } catch is StopRequested {
-        } catch where stop.isStopped {
-            // The interrupted read fails; that is how a stop ends a blocked reader.
+        } catch {
+            readError = error
         }
-        for lane in lanes { lane.finish() }
-        for lane in lanes {
-            if let error = lane.waitUntilDone() { throw error }
+        lane.finish()
+        // The applier's own failure explains a failed send better than the send does.
+        if let applyError = lane.waitUntilDone() { throw applyError }
+        if let readError, !stop.isStopped { throw readError }
+    }
+
+    /// Each pipeline is its own replica connection to the source and needs its own server id.
+    private func streamServerID(for target: String) -> UInt32 {
+        let index = configuration.targets.firstIndex { $0.name == target } ?? 0
+        return configuration.source.serverID &+ UInt32(index)
+    }
+
+    static func isRetryable(_ error: any Error) -> Bool {
+        switch error {
+        case let error as MariaDBError: return error.isRetryable
+        case let EngineError.database(error): return error.isRetryable
+        default: return false
         }
+    }
+}
+
+/// The stream a pipeline is reading now, so a stop can interrupt a blocked read — and only a live stream's
+/// socket (cleared before the stream closes, so a reused descriptor is never shut down).
+private final class CurrentStream: @unchecked Sendable {
+    private let lock = NSLock()
+    private var interrupter: StreamInterrupter?
+
+    func set(_ interrupter: StreamInterrupter?) {
+        lock.lock()
+        self.interrupter = interrupter
+        lock.unlock()
+    }
+
+    func interrupt() {
+        lock.lock()
+        defer { lock.unlock() }
+        interrupter?.interrupt()
     }
 }
 

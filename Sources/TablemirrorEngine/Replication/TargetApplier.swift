@@ -11,13 +11,16 @@ final class TargetApplier {
     private var isOpen = false
     /// The current source transaction was applied before (it starts before the checkpoint).
     private var isSkipping = false
-    private(set) var appliedTransactions = 0
-    private(set) var appliedRows = 0
+    /// Rows of the open target transaction, counted into the status when it commits.
+    private var pendingRowCount = 0
 
     var name: String { plan.target.name }
 
-    init(plan: ReplicationPlan.TargetPlan, options: ConnectionOptions) throws {
+    private let status: ReplicatorStatus
+
+    init(plan: ReplicationPlan.TargetPlan, options: ConnectionOptions, status: ReplicatorStatus) throws {
         self.plan = plan
+        self.status = status
         connection = try MariaDBConnection(options)
         // Values are written in UTC and exactly as decoded: no automatic ids for an explicit 0, no strict-mode
         // rejections of values the source accepted (zero dates, say).
@@ -25,10 +28,11 @@ final class TargetApplier {
     }
 
     /// Reads the checkpoint; a target without one gets its tables copied from a snapshot first.
-    func prepare(source: () throws -> MariaDBConnection) throws {
+    func prepare(onCopy: () -> Void, source: () throws -> MariaDBConnection) throws {
         try CheckpointStore.ensureSchema(connection)
         checkpoint = try CheckpointStore.read(target: name, from: connection)
         guard checkpoint == nil else { return }
+        onCopy()
         let snapshotConnection = try source()
         let snapshot = try InitialCopy.run(routes: Array(plan.routes.values), source: snapshotConnection, target: connection,
                                            writer: connection.options.user)
@@ -59,7 +63,7 @@ final class TargetApplier {
                 for statement in RowChangeSQL.statements(for: changes, plan: route.apply) {
                     try connection.execute(statement)
                 }
-                appliedRows += changes.count
+                pendingRowCount += changes.count
             }
         case let .commit(commit):
             defer { isSkipping = false }
@@ -68,7 +72,12 @@ final class TargetApplier {
             try connection.execute(CheckpointStore.writeStatement(target: name, next) + ";COMMIT")
             isOpen = false
             checkpoint = next
-            appliedTransactions += 1
+            let rows = pendingRowCount
+            pendingRowCount = 0
+            status.update(name) {
+                $0.appliedTransactions += 1
+                $0.appliedRows += rows
+            }
         }
     }
 
@@ -76,5 +85,6 @@ final class TargetApplier {
     func abandon() {
         if isOpen { try? connection.execute("ROLLBACK") }
         isOpen = false
+        pendingRowCount = 0
     }
 }
