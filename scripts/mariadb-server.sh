@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts and stops throwaway MariaDB servers on loopback for tests, benchmarks and the demo.
 #   mariadb-server.sh start NAME PORT [mariadbd options...]   fresh data directory, binlog on, ROW format
+#   mariadb-server.sh resume NAME PORT [mariadbd options...]  start a stopped server again on its existing data
 #   mariadb-server.sh stop NAME                               stops only the server this script started
 #   mariadb-server.sh stop-all                                stops every server under $TM_SERVERS_DIR
 #   mariadb-server.sh sql NAME [SQL]                          runs SQL (or stdin) as root over the server's socket
@@ -89,8 +90,8 @@ fail_start() {
 }
 
 start_server() {
-    local name=$1 port=$2
-    shift 2
+    local fresh=$1 name=$2 port=$3
+    shift 3
     check_name "$name"
     [[ "$port" =~ ^[0-9]+$ ]] && [ "$port" -ge 1 ] && [ "$port" -le 65535 ] || die "bad port '$port'"
     need mariadb-install-db mariadbd mariadb-admin mariadb setsid
@@ -101,6 +102,7 @@ start_server() {
     if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
         die "port $port on 127.0.0.1 is already in use by another process (not server '$name' under $servers_dir)"
     fi
+    if [ "$fresh" = fresh ]; then
     rm -rf "$dir"
     mkdir -p "$dir"
     # As root, --user=root keeps the files owned by root (the server below runs as root too);
@@ -108,6 +110,9 @@ start_server() {
     mariadb-install-db --no-defaults --datadir="$dir/data" --user=root \
         --auth-root-authentication-method=normal --skip-test-db >"$dir/install.log" 2>&1 \
         || { tail -n 20 "$dir/install.log" >&2; die "mariadb-install-db failed for $name (log: $dir/install.log)"; }
+    else
+        [ -d "$dir/data" ] || die "server '$name' has no data directory to resume ($dir/data)"
+    fi
     setsid mariadbd --no-defaults --user=root --datadir="$dir/data" \
         --bind-address=127.0.0.1 --port="$port" --socket="$dir/mariadbd.sock" --pid-file="$dir/mariadbd.pid" \
         --log-bin="$name-bin" --binlog-format=ROW --server-id="$port" --log-slave-updates \
@@ -134,7 +139,7 @@ start_server() {
     fi
     local pw
     pw=$(sql_quote "$password")
-    mariadb --no-defaults --socket="$dir/mariadbd.sock" -uroot <<SQL || fail_start "$dir" "could not create user tm on $name"
+    [ "$fresh" = fresh ] && { mariadb --no-defaults --socket="$dir/mariadbd.sock" -uroot <<SQL || fail_start "$dir" "could not create user tm on $name"; }
 CREATE USER 'tm'@'127.0.0.1' IDENTIFIED BY '$pw';
 GRANT ALL PRIVILEGES ON *.* TO 'tm'@'127.0.0.1' WITH GRANT OPTION;
 CREATE USER 'tm'@'localhost' IDENTIFIED BY '$pw';
@@ -150,7 +155,13 @@ case "$command" in
     start)
         [ $# -ge 3 ] || die "usage: start NAME PORT [mariadbd options...]"
         shift
-        start_server "$@"
+        start_server fresh "$@"
+        ;;
+    resume)
+        # Starts a stopped server again on its existing data (a restart after an outage, say).
+        [ $# -ge 3 ] || die "usage: resume NAME PORT [mariadbd options...]"
+        shift
+        start_server existing "$@"
         ;;
     stop)
         [ $# -eq 2 ] || die "usage: stop NAME"

@@ -23,6 +23,9 @@ fixtures="$root/../shared/fixtures"
 export TM_SERVERS_DIR=${TM_SERVERS_DIR:-/tmp/tablemirror-test-servers}
 export TM_TEST_SOURCE_HOST=127.0.0.1
 export TM_TEST_SOURCE_PORT=${TM_TEST_SOURCE_PORT:-33061}
+# A second server, for targets on another server than the source (outage tests stop and resume it).
+export TM_TEST_TARGET_PORT=${TM_TEST_TARGET_PORT:-33062}
+export TM_TEST_TARGET_SERVER=tm-test-target
 export TM_TEST_USER=tm
 export TM_TEST_PASSWORD=${TM_TEST_PASSWORD:-tm-test-pw}
 export TM_TEST_SOURCE_SOCKET="$TM_SERVERS_DIR/tm-test-source/mariadbd.sock"
@@ -47,6 +50,7 @@ cleanup() {
     fi
     if [ "$server_started" -eq 1 ]; then
         bash scripts/mariadb-server.sh stop tm-test-source 9>&- || true
+        bash scripts/mariadb-server.sh stop tm-test-target 9>&- || true
     fi
 }
 trap cleanup EXIT
@@ -67,6 +71,7 @@ run() {
 server_started=1
 bash scripts/mariadb-server.sh start tm-test-source "$TM_TEST_SOURCE_PORT" \
     --binlog-annotate-row-events=ON --log-bin-compress-min-len=10 9>&-
+bash scripts/mariadb-server.sh start tm-test-target "$TM_TEST_TARGET_PORT" 9>&-
 echo "test.sh: TM_TEST_SOURCE_HOST=$TM_TEST_SOURCE_HOST TM_TEST_SOURCE_PORT=$TM_TEST_SOURCE_PORT" \
     "TM_TEST_USER=$TM_TEST_USER TM_TEST_SOURCE_SOCKET=$TM_TEST_SOURCE_SOCKET TM_TEST_FIXTURES=$TM_TEST_FIXTURES"
 

@@ -44,3 +44,34 @@ public struct TestSupportError: Error, CustomStringConvertible {
     public var description: String
     public init(_ description: String) { self.description = description }
 }
+
+/// The second server scripts/test.sh starts, for targets on another server than the source.
+public enum TestTargetServer {
+    public static var isConfigured: Bool { TestServer.environment("TM_TEST_TARGET_PORT") != nil }
+
+    public static func options(database: String? = nil) -> ConnectionOptions {
+        var options = TestServer.options(database: database)
+        options.port = Int(TestServer.environment("TM_TEST_TARGET_PORT") ?? "") ?? 33062
+        return options
+    }
+
+    public static func connect(database: String? = nil) throws -> MariaDBConnection {
+        try MariaDBConnection(options(database: database))
+    }
+
+    /// Stops the target server (its data stays), to simulate an outage.
+    public static func stop() throws { try serverScript("stop", name) }
+
+    /// Starts it again on its data.
+    public static func resume() throws { try serverScript("resume", name, String(options().port)) }
+
+    private static var name: String { TestServer.environment("TM_TEST_TARGET_SERVER") ?? "tm-test-target" }
+
+    private static func serverScript(_ arguments: String...) throws {
+        // Tests/TestSupport/TestServer.swift → repository root.
+        let root = "/" + #filePath.split(separator: "/").dropLast(3).joined(separator: "/")
+        let command = (["bash", "\(root)/scripts/mariadb-server.sh"] + arguments).map { "'\($0)'" }.joined(separator: " ")
+        let status = system(command + " >/dev/null 2>&1")
+        guard status == 0 else { throw TestSupportError("\(command) failed with status \(status)") }
+    }
+}

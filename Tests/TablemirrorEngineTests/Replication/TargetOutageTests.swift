@@ -1,0 +1,88 @@
+import BinlogDecoding
+import Foundation
+import MariaDBClient
+import Testing
+import TestSupport
+@testable import TablemirrorEngine
+
+/// A target server stopped for 30 seconds mid-stream: the other target keeps up meanwhile; the stopped one
+/// reconnects when it returns and catches up with nothing lost.
+@Suite("Target outage", .serialized, .enabled(if: TestServer.isConfigured && TestTargetServer.isConfigured))
+struct TargetOutageTests {
+    let id = UInt32.random(in: 0..<UInt32.max)
+
+    @Test func theOtherTargetKeepsUpAndTheStoppedOneCatchesUp() throws {
+        let source = "tm_osrc_\(id)", near = "tm_onear_\(id)", far = "tm_ofar_\(id)"
+        let admin = try TestServer.connect()
+        let farAdmin = try TestTargetServer.connect()
+        try admin.execute("CREATE DATABASE \(source); CREATE DATABASE \(near); CREATE TABLE \(source).items (id INT PRIMARY KEY, v INT)")
+        try farAdmin.execute("CREATE DATABASE \(far)")
+        defer {
+            for (connection, database) in [(admin, near), (try? TestTargetServer.connect(), far)] {
+                try? connection?.execute("DROP TABLE IF EXISTS _tablemirror.`guard_\(database)_items`; DROP DATABASE IF EXISTS \(database)")
+                try? connection?.execute("DELETE FROM _tablemirror.checkpoint WHERE target LIKE '%_\(id)'")
+            }
+            try? admin.execute("DROP DATABASE \(source)")
+        }
+        let configuration = try ConfigurationParser(file: "outage.yaml").parse("""
+            source: { user: tm, server_id: \(5000 + id % 1000) }
+            targets:
+              near_\(id): { user: tm, database: \(near) }
+              far_\(id): { user: tm, database: \(far) }
+            mappings:
+              - { source: \(source).items, targets: [near_\(id), far_\(id)] }
+            """)
+        let status = ReplicatorStatus()
+        let replicator = Replicator(configuration: configuration, connections: Replicator.Connections(
+            source: TestServer.options(), targets: ["near_\(id)": TestServer.options(), "far_\(id)": TestTargetServer.options()]),
+            status: status, backoffSeconds: (0.2, 2))
+        let stop = StopSignal()
+        let done = ResultBox()
+        let thread = Thread {
+            do { try replicator.run(until: stop) } catch { done.set(error) }
+            done.finish()
+        }
+        thread.start()
+        defer {
+            stop.stop()
+            done.wait()
+        }
+
+        let writer = try TestServer.connect(database: source)
+        func sourceRows() throws -> [[QueryResult.Cell]] { try writer.query("SELECT * FROM items ORDER BY id").rows }
+        func equal(_ connection: MariaDBConnection?, _ table: String) -> Bool {
+            guard let connection, let rows = try? connection.query("SELECT * FROM \(table) ORDER BY id").rows else { return false }
+            return (try? sourceRows()) == rows
+        }
+        func waitUntil(_ seconds: Double, _ condition: () -> Bool) -> Bool {
+            let deadline = Date().addingTimeInterval(seconds)
+            while Date() < deadline { if condition() { return true }; usleep(100_000) }
+            return condition()
+        }
+
+        try writer.execute("INSERT INTO items SELECT seq, seq FROM seq_1_to_100")
+        #expect(waitUntil(30) { equal(admin, "\(near).items") && equal(try? TestTargetServer.connect(), "\(far).items") })
+
+        // The far target's server goes away for 30 seconds while the source keeps changing.
+        try TestTargetServer.stop()
+        let outageEnds = Date().addingTimeInterval(30)
+        var nearLagged = false
+        var round = 0
+        while Date() < outageEnds {
+            round += 1
+            try writer.execute("UPDATE items SET v = v + 1 WHERE id % 10 = \(round % 10); INSERT INTO items VALUES (\(1000 + round), \(round))")
+            // The near target keeps its lag low meanwhile: it converges within a few seconds of each change.
+            if !waitUntil(5, { equal(admin, "\(near).items") }) { nearLagged = true }
+            // Pauses leave the source idle now and then (other suites wait for its heartbeats).
+            usleep(500_000)
+        }
+        #expect(!nearLagged, "the near target fell behind while the far one was down")
+        if case .retrying = status.snapshot()["far_\(id)"]?.state {} else {
+            Issue.record("the far target is not retrying during the outage: \(String(describing: status.snapshot()["far_\(id)"]))")
+        }
+
+        try TestTargetServer.resume()
+        #expect(waitUntil(60) { equal(try? TestTargetServer.connect(), "\(far).items") }, "the far target did not catch up")
+        #expect(status.snapshot()["far_\(id)"]?.state == .streaming)
+    }
+}
