@@ -33,7 +33,8 @@ enum InitialCopy {
         let prefix = "INSERT INTO \(route.apply.qualifiedName) (\(columns.joined(separator: ", "))) VALUES "
         var statement = prefix
         var rows = 0
-        try source.streamRows("SELECT * FROM \(sourceName)") { cells in
+        let filter = route.rowFilter.map { " WHERE \($0)" } ?? ""
+        try source.streamRows("SELECT * FROM \(sourceName)\(filter)") { cells in
             if rows > 0 { statement += ", " }
             statement += "("
             for (index, cell) in cells.enumerated() {

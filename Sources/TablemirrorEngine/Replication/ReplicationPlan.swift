@@ -7,6 +7,8 @@ public struct ReplicationPlan: Sendable {
     public struct Route: Sendable, Equatable {
         public var source: QualifiedTableName
         public var apply: TableApplyPlan
+        /// Only source rows for which this SQL condition holds are in this replica.
+        public var rowFilter: String?
     }
 
     public struct TargetPlan: Sendable {
@@ -18,10 +20,6 @@ public struct ReplicationPlan: Sendable {
 
     /// Lists the source's tables, matches them against the mappings, and reads each table's key.
     public static func resolve(_ configuration: Configuration, source: MariaDBConnection) throws -> ReplicationPlan {
-        if let filtered = configuration.mappings.first(where: { $0.rowFilter != nil }) {
-            throw EngineError.invalidArgument(
-                "mapping for \(filtered.source) (line \(filtered.line)) has a row filter ('where'); row filters are not implemented yet, and replicating all rows instead would be wrong")
-        }
         let tables = try source.query("""
             SELECT TABLE_SCHEMA, TABLE_NAME FROM information_schema.TABLES
             WHERE TABLE_TYPE = 'BASE TABLE' AND TABLE_SCHEMA NOT IN ('mysql', 'information_schema', 'performance_schema', 'sys')
@@ -38,7 +36,7 @@ public struct ReplicationPlan: Sendable {
                           targets[index].routes[name] == nil else { continue }  // the first matching mapping wins
                     let apply = TableApplyPlan(database: destination.database ?? targets[index].target.database,
                                                table: destination.table ?? table, keyColumns: key)
-                    targets[index].routes[name] = Route(source: name, apply: apply)
+                    targets[index].routes[name] = Route(source: name, apply: apply, rowFilter: mapping.rowFilter)
                 }
             }
         }

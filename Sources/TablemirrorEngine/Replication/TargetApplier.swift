@@ -59,7 +59,10 @@ final class TargetApplier {
                 byTable[table, default: []].append(row)
             }
             for table in order {
-                guard let route = plan.routes[table], let changes = byTable[table] else { continue }
+                guard let route = plan.routes[table], var changes = byTable[table] else { continue }
+                if let condition = route.rowFilter {
+                    changes = try RowFilter(condition: condition).apply(to: changes, using: connection)
+                }
                 for statement in RowChangeSQL.statements(for: changes, plan: route.apply) {
                     try connection.execute(statement)
                 }
