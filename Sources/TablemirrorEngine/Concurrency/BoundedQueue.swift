@@ -29,6 +29,13 @@ final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
         return true
     }
 
+    /// Whether nothing is waiting right now.
+    var isEmpty: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return count == 0
+    }
+
     /// No more items will come; `error` (if any) is rethrown to the consumer after the last item.
     func finish(throwing error: (any Error)? = nil) {
         condition.lock()

@@ -202,6 +202,9 @@ private final class ChangeRouter {
 
 /// One target's applier on its own thread, fed through a bounded queue.
 private final class ApplierLane: @unchecked Sendable {
+    /// Source transactions grouped into one target transaction at most.
+    static let groupLimit = 200
+
     private let applier: TargetApplier
     private let queue = BoundedQueue<ApplyItem>(capacity: 64)
     private let done = NSCondition()
@@ -241,7 +244,16 @@ private final class ApplierLane: @unchecked Sendable {
     private func loop() {
         var error: (any Error)?
         do {
-            while let item = try queue.take() { try applier.handle(item) }
+            while let item = try queue.take() {
+                try applier.handle(item)
+                // Group commit: complete source transactions share one target transaction while more are
+                // already waiting, up to a limit; a lone transaction commits at once, so latency stays low.
+                if applier.isAtGroupBoundary && (queue.isEmpty || applier.groupedTransactions >= Self.groupLimit) {
+                    try applier.commitGroup()
+                }
+            }
+            // The stream ended (a stop): what is complete is committed, a partial transaction is rolled back.
+            if applier.isAtGroupBoundary { try applier.commitGroup() }
         } catch let caught {
             error = caught
             queue.finish()

@@ -15,8 +15,11 @@ public final class ReplicatorStatus: @unchecked Sendable {
 
     public struct Target: Sendable, Equatable {
         public var state: State = .starting
+        /// Source transactions applied.
         public var appliedTransactions = 0
         public var appliedRows = 0
+        /// Target transactions committed (several source transactions may share one).
+        public var targetTransactions = 0
     }
 
     private let lock = NSLock()

@@ -45,6 +45,7 @@ final class TargetApplier {
         switch item {
         case let .begin(start):
             isSkipping = checkpoint.map { start.position.isBefore($0.position) } ?? false
+            isMidTransaction = !isSkipping
         case let .rows(rows):
             guard !isSkipping else { return }
             if !isOpen {
@@ -71,23 +72,47 @@ final class TargetApplier {
         case let .commit(commit):
             defer { isSkipping = false }
             guard !isSkipping, isOpen else { return }
-            let next = Checkpoint(position: commit.endPosition, gtid: commit.gtid, sourceTimestamp: commit.timestamp)
-            try connection.execute(CheckpointStore.writeStatement(target: name, next) + ";COMMIT")
-            isOpen = false
-            checkpoint = next
-            let rows = pendingRowCount
-            pendingRowCount = 0
-            status.update(name) {
-                $0.appliedTransactions += 1
-                $0.appliedRows += rows
-            }
+            // The target transaction stays open: the caller commits the group (see `commitGroup`).
+            groupEnd = Checkpoint(position: commit.endPosition, gtid: commit.gtid, sourceTimestamp: commit.timestamp)
+            groupedTransactions += 1
+            isMidTransaction = false
         }
     }
+
+    /// Source transactions complete in the open target transaction, not yet committed.
+    private(set) var groupedTransactions = 0
+    private var groupEnd: Checkpoint?
+
+    /// Commits the open target transaction — every complete source transaction in it, with the checkpoint of
+    /// the last — unless a source transaction is still only partly in it.
+    func commitGroup() throws {
+        guard let next = groupEnd, isOpen else { return }
+        try connection.execute(CheckpointStore.writeStatement(target: name, next) + ";COMMIT")
+        isOpen = false
+        checkpoint = next
+        let rows = pendingRowCount, transactions = groupedTransactions
+        pendingRowCount = 0
+        groupedTransactions = 0
+        groupEnd = nil
+        status.update(name) {
+            $0.appliedTransactions += transactions
+            $0.appliedRows += rows
+            $0.targetTransactions += 1
+        }
+    }
+
+    /// Whether the open target transaction holds complete source transactions only (it may be committed now).
+    var isAtGroupBoundary: Bool { isOpen && groupEnd != nil && !isMidTransaction }
+    /// A source transaction has begun in the open target transaction and has not yet committed.
+    private var isMidTransaction = false
 
     /// Rolls back an open target transaction (on shutdown or error): nothing half-applied stays.
     func abandon() {
         if isOpen { try? connection.execute("ROLLBACK") }
         isOpen = false
         pendingRowCount = 0
+        groupedTransactions = 0
+        groupEnd = nil
+        isMidTransaction = false
     }
 }
