@@ -64,19 +64,8 @@ public final class MariaDBConnection {
         }
         var rows: [[QueryResult.Cell]] = []
         while let row = mysql_fetch_row(result) {
-            guard let lengths = mysql_fetch_lengths(result) else { break }
             var cells: [QueryResult.Cell] = []
-            cells.reserveCapacity(fieldCount)
-            for index in 0..<fieldCount {
-                if let pointer = row[index] {
-                    let length = Int(lengths[index])
-                    cells.append(pointer.withMemoryRebound(to: UInt8.self, capacity: length) {
-                        Array(UnsafeBufferPointer(start: $0, count: length))
-                    })
-                } else {
-                    cells.append(nil)
-                }
-            }
+            guard Self.readCells(row, of: result, count: fieldCount, into: &cells) else { break }
             rows.append(cells)
         }
         return QueryResult(columns: columns, rows: rows)
@@ -95,18 +84,8 @@ public final class MariaDBConnection {
         var cells: [QueryResult.Cell] = []
         cells.reserveCapacity(fieldCount)
         while let row = mysql_fetch_row(result) {
-            guard let lengths = mysql_fetch_lengths(result) else { break }
             cells.removeAll(keepingCapacity: true)
-            for index in 0..<fieldCount {
-                if let pointer = row[index] {
-                    let length = Int(lengths[index])
-                    cells.append(pointer.withMemoryRebound(to: UInt8.self, capacity: length) {
-                        Array(UnsafeBufferPointer(start: $0, count: length))
-                    })
-                } else {
-                    cells.append(nil)
-                }
-            }
+            guard Self.readCells(row, of: result, count: fieldCount, into: &cells) else { break }
             guard try body(cells) else {
                 // Drain what the server still sends, so the connection can be used again.
                 while mysql_fetch_row(result) != nil {}
@@ -114,6 +93,23 @@ public final class MariaDBConnection {
             }
         }
         if mysql_errno(self.handle) != 0 { throw lastError(context: "reading rows of \(Self.abbreviate(sql))") }
+    }
+
+    /// Copies a fetched row's cells (raw bytes, nil for NULL); false if the lengths are not available.
+    private static func readCells(_ row: MYSQL_ROW, of result: UnsafeMutablePointer<MYSQL_RES>, count: Int,
+                                  into cells: inout [QueryResult.Cell]) -> Bool {
+        guard let lengths = mysql_fetch_lengths(result) else { return false }
+        for index in 0..<count {
+            if let pointer = row[index] {
+                let length = Int(lengths[index])
+                cells.append(pointer.withMemoryRebound(to: UInt8.self, capacity: length) {
+                    Array(UnsafeBufferPointer(start: $0, count: length))
+                })
+            } else {
+                cells.append(nil)
+            }
+        }
+        return true
     }
 
     private func send(_ sql: String) throws(MariaDBError) {

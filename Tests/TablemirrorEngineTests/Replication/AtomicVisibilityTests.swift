@@ -28,22 +28,10 @@ struct AtomicVisibilityTests {
             targets: { atomic_\(id): { user: tm, database: \(target) } }
             mappings: [ { source: \(source).accounts, targets: [atomic_\(id)] } ]
             """)
-        let replicator = Replicator(configuration: configuration, connections: Replicator.Connections(
-            source: TestServer.options(), targets: ["atomic_\(id)": TestServer.options()]))
-        let stop = StopSignal()
-        let done = ResultBox()
-        let thread = Thread {
-            do { try replicator.run(until: stop) } catch { done.set(error) }
-            done.finish()
-        }
-        thread.start()
-        defer {
-            stop.stop()
-            done.wait()
-        }
+        let running = RunningReplicator(configuration, targets: ["atomic_\(id)": TestServer.options()], source: TestServer.options())
+        defer { running.stop() }
         let reader = try TestServer.connect()
-        let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline, (try? reader.query("SELECT COUNT(*) FROM \(target).accounts").string(0, 0)) != "50" { usleep(100_000) }
+        _ = waitUntil(30) { (try? reader.query("SELECT COUNT(*) FROM \(target).accounts").string(0, 0)) == "50" }
 
         let writer = try TestServer.connect(database: source)
         var totals: [String] = []

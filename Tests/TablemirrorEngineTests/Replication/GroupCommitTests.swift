@@ -24,21 +24,10 @@ struct GroupCommitTests {
             mappings: [ { source: \(source).t, targets: [\(name)] } ]
             """)
         func runReplicator(until condition: () -> Bool) throws -> ReplicatorStatus.Target? {
-            let status = ReplicatorStatus()
-            let replicator = Replicator(configuration: configuration, connections: Replicator.Connections(
-                source: TestServer.options(), targets: [name: TestServer.options()]), status: status)
-            let stop = StopSignal()
-            let done = ResultBox()
-            let thread = Thread {
-                do { try replicator.run(until: stop) } catch { done.set(error) }
-                done.finish()
-            }
-            thread.start()
-            let deadline = Date().addingTimeInterval(60)
-            while Date() < deadline && !condition() { usleep(50_000) }
-            stop.stop()
-            done.wait()
-            return status.snapshot()[name]
+            let running = RunningReplicator(configuration, targets: [name: TestServer.options()], source: TestServer.options())
+            try #require(waitUntil(120, condition), "the replicator did not get there within 120 s")
+            running.stop()
+            return running.status.snapshot()[name]
         }
         // First run: the initial copy and a checkpoint.
         _ = try runReplicator { (try? CheckpointStore.read(target: name, from: admin)) != nil }

@@ -27,34 +27,19 @@ struct LargeTransactionTests {
             targets: { \(name): { user: tm, database: \(target) } }
             mappings: [ { source: \(source).rows200k, targets: [\(name)] } ]
             """)
-        let status = ReplicatorStatus()
-        let replicator = Replicator(configuration: configuration, connections: Replicator.Connections(
-            source: TestServer.options(), targets: [name: TestServer.options()]), status: status)
-        let stop = StopSignal()
-        let done = ResultBox()
-        let thread = Thread {
-            do { try replicator.run(until: stop) } catch { done.set(error) }
-            done.finish()
-        }
-        thread.start()
-        defer {
-            stop.stop()
-            done.wait()
-        }
-        while status.snapshot()[name]?.state != .streaming { usleep(50_000) }
-        let before = status.snapshot()[name]?.appliedTransactions ?? 0
+        let running = RunningReplicator(configuration, targets: [name: TestServer.options()], source: TestServer.options())
+        defer { running.stop() }
+        _ = waitUntil(60) { running.status.snapshot()[name]?.state == .streaming }
+        let before = running.status.snapshot()[name]?.appliedTransactions ?? 0
 
         try admin.execute("""
             INSERT INTO \(source).rows200k
             SELECT seq, seq / 100, CONCAT('row ', seq), '2024-02-29 12:00:00.123' + INTERVAL seq SECOND FROM \(source).seq_1_to_200000
             """)
-        let deadline = Date().addingTimeInterval(240)
-        while Date() < deadline, (try? admin.query("SELECT COUNT(*) FROM \(target).rows200k").string(0, 0)) != "200000" {
-            usleep(200_000)
-        }
+        _ = waitUntil(240) { (try? admin.query("SELECT COUNT(*) FROM \(target).rows200k").string(0, 0)) == "200000" }
         #expect(try admin.query("SELECT COUNT(*), SUM(amount), MAX(at) FROM \(target).rows200k").rows
             == admin.query("SELECT COUNT(*), SUM(amount), MAX(at) FROM \(source).rows200k").rows)
-        let after = status.snapshot()[name]
+        let after = running.status.snapshot()[name]
         #expect(after?.appliedRows == 200_000)
         #expect((after?.appliedTransactions ?? 0) - before == 1, "the 200,000 rows did not arrive as one target transaction")
     }

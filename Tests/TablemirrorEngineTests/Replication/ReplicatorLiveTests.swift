@@ -27,19 +27,9 @@ struct ReplicatorLiveTests {
             """)
     }
 
-    private func start(_ configuration: Configuration) -> (StopSignal, Thread, ResultBox) {
-        let connections = Replicator.Connections(source: TestServer.options(), targets: [
-            "orders_\(id)": TestServer.options(), "purchasing_\(id)": TestServer.options(),
-        ])
-        let replicator = Replicator(configuration: configuration, connections: connections)
-        let stop = StopSignal()
-        let result = ResultBox()
-        let thread = Thread {
-            do { try replicator.run(until: stop) } catch { result.set(error) }
-            result.finish()
-        }
-        thread.start()
-        return (stop, thread, result)
+    private func start(_ configuration: Configuration) -> RunningReplicator {
+        RunningReplicator(configuration, targets: ["orders_\(id)": TestServer.options(), "purchasing_\(id)": TestServer.options()],
+                          source: TestServer.options())
     }
 
     private func contents(_ connection: MariaDBConnection, _ table: String, order: String) throws -> [[QueryResult.Cell]] {
@@ -51,17 +41,12 @@ struct ReplicatorLiveTests {
         let pairs = [("\(source).items", "\(orders).items", "id"), ("\(source).items", "\(purchasing).items", "id"),
                      ("\(source).batch_a", "\(purchasing).batch_a", "id"), ("\(source).batch_b", "\(purchasing).batch_b", "id"),
                      ("\(source).log", "\(orders).item_log", "x, y")]
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            var equal = true
-            for (left, right, order) in pairs {
-                guard let replica = try? contents(connection, right, order: order),
-                      replica == (try contents(connection, left, order: order)) else { equal = false; break }
+        return waitUntil(timeout) {
+            pairs.allSatisfy { left, right, order in
+                guard let replica = try? contents(connection, right, order: order) else { return false }
+                return replica == (try? contents(connection, left, order: order))
             }
-            if equal { return true }
-            usleep(100_000)
         }
-        return false
     }
 
     @Test func copiesStreamsStopsAndResumesExactlyOnce() throws {
@@ -91,7 +76,7 @@ struct ReplicatorLiveTests {
         try writer.execute("INSERT INTO batch_a VALUES (1, 10), (2, 20); INSERT INTO log VALUES (1, 'a'), (1, 'a'), (2, NULL); INSERT INTO unmapped VALUES (1)")
 
         let config = try configuration()
-        var (stop, _, result) = start(config)
+        var replicator = start(config)
         // Changes while it streams: updates, deletes, key changes, a big transaction, a rollback.
         for id in stride(from: 1, through: 300, by: 7) { try writer.execute("UPDATE items SET price = price + 1, name = CONCAT(name, '!') WHERE id = \(id)") }
         try writer.execute("BEGIN; DELETE FROM items WHERE id BETWEEN 100 AND 150; UPDATE items SET id = id + 1000 WHERE id BETWEEN 200 AND 210; COMMIT")
@@ -99,9 +84,8 @@ struct ReplicatorLiveTests {
         try writer.execute("BEGIN; INSERT INTO items VALUES (9999, 'rolled back', 0, NULL, NULL); ROLLBACK")
         try writer.execute("DELETE FROM log WHERE x = 1 LIMIT 1; UPDATE log SET y = 'b' WHERE x = 2; INSERT INTO unmapped VALUES (2)")
         #expect(try converge(admin), "replicas did not converge while streaming")
-        stop.stop()
-        result.wait()
-        #expect(result.error == nil, "\(String(describing: result.error))")
+        let firstRun = replicator.stop()
+        #expect(firstRun == nil, "\(String(describing: firstRun))")
         #expect(try admin.query("SHOW TABLES FROM \(orders) LIKE 'unmapped'").rows.isEmpty)
         #expect(try admin.query("SHOW TABLES FROM \(orders) LIKE 'batch_a'").rows.isEmpty)
         // The replicas are read-only for others: the guards are in place.
@@ -109,37 +93,11 @@ struct ReplicatorLiveTests {
 
         // Changes while it is down, then a restart: it resumes from the targets' checkpoints.
         try writer.execute("INSERT INTO log VALUES (3, 'c'), (3, 'c'); UPDATE batch_a SET qty = qty * 2; DELETE FROM items WHERE id < 20")
-        (stop, _, result) = start(config)
+        replicator = start(config)
         try writer.execute("INSERT INTO items VALUES (5000, 'after restart', 1, NULL, NULL)")
         #expect(try converge(admin), "replicas did not converge after the restart")
-        stop.stop()
-        result.wait()
-        #expect(result.error == nil, "\(String(describing: result.error))")
+        let secondRun = replicator.stop()
+        #expect(secondRun == nil, "\(String(describing: secondRun))")
     }
 }
 
-/// The replicator thread's outcome.
-final class ResultBox: @unchecked Sendable {
-    private let condition = NSCondition()
-    private var done = false
-    private(set) var error: (any Error)?
-
-    func set(_ error: any Error) {
-        condition.lock()
-        self.error = error
-        condition.unlock()
-    }
-
-    func finish() {
-        condition.lock()
-        done = true
-        condition.broadcast()
-        condition.unlock()
-    }
-
-    func wait() {
-        condition.lock()
-        while !done { condition.wait() }
-        condition.unlock()
-    }
-}

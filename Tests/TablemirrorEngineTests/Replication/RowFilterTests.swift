@@ -28,28 +28,13 @@ struct RowFilterTests {
             targets: { \(name): { user: tm, database: \(target) } }
             mappings: [ { source: \(source).stock, targets: [\(name)], where: "warehouse_id = 105" } ]
             """)
-        let replicator = Replicator(configuration: configuration, connections: Replicator.Connections(
-            source: TestServer.options(), targets: [name: TestServer.options()]))
-        let stop = StopSignal()
-        let done = ResultBox()
-        let thread = Thread {
-            do { try replicator.run(until: stop) } catch { done.set(error) }
-            done.finish()
-        }
-        thread.start()
-        defer {
-            stop.stop()
-            done.wait()
-        }
+        let running = RunningReplicator(configuration, targets: [name: TestServer.options()], source: TestServer.options())
+        defer { running.stop() }
         func converged() -> Bool {
             (try? admin.query("SELECT * FROM \(source).stock WHERE warehouse_id = 105 ORDER BY item_id, warehouse_id").rows)
                 == (try? admin.query("SELECT * FROM \(target).stock ORDER BY item_id, warehouse_id").rows)
         }
-        func waitForConvergence() -> Bool {
-            let deadline = Date().addingTimeInterval(30)
-            while Date() < deadline && !converged() { usleep(100_000) }
-            return converged()
-        }
+        func waitForConvergence() -> Bool { waitUntil(30, converged) }
         #expect(waitForConvergence(), "the initial copy is not exactly the filtered rows")
 
         try admin.execute("""

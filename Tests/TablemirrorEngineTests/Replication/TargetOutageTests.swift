@@ -32,21 +32,10 @@ struct TargetOutageTests {
             mappings:
               - { source: \(source).items, targets: [near_\(id), far_\(id)] }
             """)
-        let status = ReplicatorStatus()
-        let replicator = Replicator(configuration: configuration, connections: Replicator.Connections(
-            source: TestServer.options(), targets: ["near_\(id)": TestServer.options(), "far_\(id)": TestTargetServer.options()]),
-            status: status, backoffSeconds: (0.2, 2))
-        let stop = StopSignal()
-        let done = ResultBox()
-        let thread = Thread {
-            do { try replicator.run(until: stop) } catch { done.set(error) }
-            done.finish()
-        }
-        thread.start()
-        defer {
-            stop.stop()
-            done.wait()
-        }
+        let running = RunningReplicator(configuration, targets: ["near_\(id)": TestServer.options(), "far_\(id)": TestTargetServer.options()],
+                                        source: TestServer.options(), backoffSeconds: (0.2, 2))
+        defer { running.stop() }
+        let status = running.status
 
         let writer = try TestServer.connect(database: source)
         func sourceRows() throws -> [[QueryResult.Cell]] { try writer.query("SELECT * FROM items ORDER BY id").rows }
@@ -54,14 +43,12 @@ struct TargetOutageTests {
             guard let connection, let rows = try? connection.query("SELECT * FROM \(table) ORDER BY id").rows else { return false }
             return (try? sourceRows()) == rows
         }
-        func waitUntil(_ seconds: Double, _ condition: () -> Bool) -> Bool {
-            let deadline = Date().addingTimeInterval(seconds)
-            while Date() < deadline { if condition() { return true }; usleep(100_000) }
-            return condition()
-        }
 
         try writer.execute("INSERT INTO items SELECT seq, seq FROM seq_1_to_100")
-        #expect(waitUntil(30) { equal(admin, "\(near).items") && equal(try? TestTargetServer.connect(), "\(far).items") })
+        try #require(waitUntil(120) {
+            equal(admin, "\(near).items") && equal(try? TestTargetServer.connect(), "\(far).items")
+                && status.snapshot()["far_\(id)"]?.state == .streaming
+        }, "both targets did not converge before the outage")
 
         // The far target's server goes away for 30 seconds while the source keeps changing.
         try TestTargetServer.stop()
@@ -72,7 +59,7 @@ struct TargetOutageTests {
             round += 1
             try writer.execute("UPDATE items SET v = v + 1 WHERE id % 10 = \(round % 10); INSERT INTO items VALUES (\(1000 + round), \(round))")
             // The near target keeps its lag low meanwhile: it converges within a few seconds of each change.
-            if !waitUntil(5, { equal(admin, "\(near).items") }) { nearLagged = true }
+            if !waitUntil(15, { equal(admin, "\(near).items") }) { nearLagged = true }
             // Pauses leave the source idle now and then (other suites wait for its heartbeats).
             usleep(500_000)
         }
@@ -82,7 +69,8 @@ struct TargetOutageTests {
         }
 
         try TestTargetServer.resume()
-        #expect(waitUntil(60) { equal(try? TestTargetServer.connect(), "\(far).items") }, "the far target did not catch up")
-        #expect(status.snapshot()["far_\(id)"]?.state == .streaming)
+        #expect(waitUntil(120) {
+            equal(try? TestTargetServer.connect(), "\(far).items") && status.snapshot()["far_\(id)"]?.state == .streaming
+        }, "the far target did not catch up")
     }
 }
