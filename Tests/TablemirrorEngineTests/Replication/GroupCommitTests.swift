@@ -25,7 +25,8 @@ struct GroupCommitTests {
             """)
         func runReplicator(until condition: () -> Bool) throws -> ReplicatorStatus.Target? {
             let running = RunningReplicator(configuration, targets: [name: TestServer.options()], source: TestServer.options())
-            try #require(waitUntil(120, condition), "the replicator did not get there within 120 s")
+            let reached = waitUntil(120, condition)
+            try #require(reached, "the replicator did not get there within 120 s")
             running.stop()
             return running.status.snapshot()[name]
         }
