@@ -10,6 +10,13 @@
 #   BENCH_PORT (33071), BENCH_BINLOG_SIZE (64M: --max-binlog-size), BENCH_WRITE (1: update BENCHMARKS.md;
 #   0: print only), BENCH_KEEP_BINLOG (a directory: copy the generated binlog files there, for profiling),
 #   BENCH_REF (a commit, e.g. HEAD: build tablemirror from that commit's snapshot instead of the work tree).
+#   apply    tablemirror's catch-up throughput (and steady-state lag) against MariaDB's own replication,
+#            single-threaded and parallel, on the same sysbench backlog (~1M row changes), in one run;
+#            servers on 127.0.0.1:33081-33084. Writes <!-- apply:begin/end --> in BENCHMARKS.md.
+#            Knobs: BENCH_APPLY_INSERT_EVENTS (200000), BENCH_APPLY_WRITE_EVENTS (200000),
+#            BENCH_APPLY_TABLE_SIZE (100000), BENCH_APPLY_LAG_SECONDS (30; 0 skips the lag phase),
+#            BENCH_APPLY_LAG_RATE (default: half the source's unthrottled oltp_write_only rate),
+#            BENCH_APPLY_TIMEOUT (900), and BENCH_WRITE, BENCH_REF as above (details: scripts/bench/apply.sh).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -21,7 +28,7 @@ log() { echo "bench.sh: $*" >&2; }
 
 usage() {
     echo "usage: scripts/bench.sh BENCHMARK" >&2
-    echo "benchmarks: decode" >&2
+    echo "benchmarks: decode apply" >&2
 }
 
 export TM_SERVERS_DIR=${TM_SERVERS_DIR:-/tmp/tablemirror-servers}
@@ -420,6 +427,12 @@ case "$benchmark" in
     decode)
         work=$(mktemp -d /tmp/tablemirror-bench.XXXXXX)
         bench_decode
+        ;;
+    apply)
+        work=$(mktemp -d /tmp/tablemirror-bench.XXXXXX)
+        # shellcheck source=bench/apply.sh
+        source scripts/bench/apply.sh
+        bench_apply
         ;;
     ""|-h|--help)
         usage
