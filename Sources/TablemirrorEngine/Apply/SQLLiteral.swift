@@ -60,6 +60,12 @@ public enum SQLLiteral {
         out += "'"
     }
 
+    public static func quotedString(_ text: String) -> String {
+        var out = ""
+        quoted(text, into: &out)
+        return out
+    }
+
     private static let hexDigits = Array("0123456789ABCDEF")
 
     static func hex(_ bytes: [UInt8], into out: inout String) {
@@ -74,7 +80,7 @@ public enum SQLLiteral {
 
     /// `name` as a quoted identifier.
     public static func identifier(_ name: String) -> String {
-        "`" + name.replacingBackticks() + "`"
+        "`" + name.doubling("`") + "`"
     }
 }
 
@@ -100,9 +106,13 @@ enum JSONDiffSQL {
 }
 
 extension String {
-    func replacingBackticks() -> String {
+    /// Every `quote` written twice: how SQL escapes a quote character inside text quoted with it.
+    func doubling(_ quote: Character) -> String {
         var out = ""
-        for character in self { out += character == "`" ? "``" : String(character) }
+        for character in self {
+            out.append(character)
+            if character == quote { out.append(quote) }
+        }
         return out
     }
 }

@@ -36,15 +36,7 @@ public enum ChangeTextFormatter {
         }
         switch value {
         case .signed, .unsigned, .float, .double, .decimal, .year: return value.sqlText ?? ""
-        default: return "'" + (value.sqlText ?? "").replacingQuotes() + "'"
+        default: return "'" + (value.sqlText ?? "").doubling("'") + "'"
         }
-    }
-}
-
-extension String {
-    func replacingQuotes() -> String {
-        var out = ""
-        for character in self { out += character == "'" ? "''" : String(character) }
-        return out
     }
 }

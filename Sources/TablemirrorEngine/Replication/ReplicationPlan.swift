@@ -29,8 +29,10 @@ public struct ReplicationPlan: Sendable {
         for row in tables.rows.indices {
             guard let database = tables.string(row, 0), let table = tables.string(row, 1) else { continue }
             let name = QualifiedTableName(database: database, table: table)
-            for mapping in configuration.mappings where mapping.source.matches(database: database, table: table) {
-                let key = try SchemaHintLoader.load(name, from: source)?.primaryKey ?? []
+            let mappings = configuration.mappings.filter { $0.source.matches(database: database, table: table) }
+            guard !mappings.isEmpty else { continue }
+            let key = try SchemaHintLoader.load(name, from: source)?.primaryKey ?? []
+            for mapping in mappings {
                 for destination in mapping.destinations {
                     guard let index = targets.firstIndex(where: { $0.target.name == destination.target }),
                           targets[index].routes[name] == nil else { continue }  // the first matching mapping wins

@@ -37,11 +37,3 @@ public struct ConsistentSnapshot: Sendable, Equatable {
         }
     }
 }
-
-extension SQLLiteral {
-    static func quotedString(_ text: String) -> String {
-        var out = ""
-        quoted(text, into: &out)
-        return out
-    }
-}
