@@ -10,6 +10,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
@@ -30,6 +31,7 @@ let package = Package(
         // The replication engine: sources of events, schema lookup, decode sessions, (later) apply.
         .target(name: "TablemirrorEngine", dependencies: [
             "BinlogDecoding", "MariaDBClient", .product(name: "Logging", package: "swift-log"),
+            .product(name: "OrderedCollections", package: "swift-collections"),
             .product(name: "Yams", package: "Yams"),
         ]),
         // Thin CLI: parses arguments and calls the engine.

@@ -29,7 +29,8 @@ public enum RowChangeSQL {
         return builder.finish()
     }
 
-    private struct Builder {
+    /// Accumulates statements; consecutive changes of one kind share a statement.
+    struct Builder {
         enum Run: Equatable { case none, insert, upsert, delete }
 
         let plan: TableApplyPlan
@@ -45,15 +46,10 @@ public enum RowChangeSQL {
             switch change.operation {
             case .insert:
                 guard let after = change.after else { return }
-                appendRow(after, names: change.columnNames, as: .insert)
+                addInsert(after, names: change.columnNames)
             case .delete:
                 guard let before = change.before else { return }
-                if plan.keyColumns.isEmpty || !hasKey(before) {
-                    flush()
-                    statements.append("DELETE FROM \(plan.qualifiedName) WHERE \(match(before, names: change.columnNames)) LIMIT 1")
-                } else {
-                    appendKey(before, names: change.columnNames)
-                }
+                addDelete(before, names: change.columnNames)
             case .update:
                 guard let before = change.before, let after = change.after else { return }
                 if !plan.keyColumns.isEmpty, isComplete(after), hasKey(before),
@@ -63,6 +59,20 @@ public enum RowChangeSQL {
                     flush()
                     statements.append(update(before: before, after: after, names: change.columnNames))
                 }
+            }
+        }
+
+        mutating func addInsert(_ after: RowImage, names: [String]) {
+            appendRow(after, names: names, as: .insert)
+        }
+
+        /// Deletes by key where the image has one (batched), else by the whole row, one at a time.
+        mutating func addDelete(_ before: RowImage, names: [String]) {
+            if plan.keyColumns.isEmpty || !hasKey(before) {
+                flush()
+                statements.append("DELETE FROM \(plan.qualifiedName) WHERE \(match(before, names: names)) LIMIT 1")
+            } else {
+                appendKey(before, names: names)
             }
         }
 

@@ -203,7 +203,7 @@ private final class ChangeRouter {
 /// One target's applier on its own thread, fed through a bounded queue.
 private final class ApplierLane: @unchecked Sendable {
     /// Source transactions grouped into one target transaction at most.
-    static let groupLimit = 200
+    static let groupLimit = 500
 
     private let applier: TargetApplier
     private let queue = BoundedQueue<ApplyItem>(capacity: 64)

@@ -7,8 +7,12 @@ final class TargetApplier {
     let plan: ReplicationPlan.TargetPlan
     private let connection: MariaDBConnection
     private(set) var checkpoint: Checkpoint?
-    /// The target transaction is open (BEGIN sent, COMMIT not yet).
+    /// The target transaction is open (BEGIN queued or sent, COMMIT not yet).
     private var isOpen = false
+    /// BEGIN has reached the server: an abandoned group must be rolled back there.
+    private var isBegunOnServer = false
+    /// What the open target transaction still has to send.
+    private var pending = GroupStatements()
     /// The current source transaction was applied before (it starts before the checkpoint).
     private var isSkipping = false
     /// Rows of the open target transaction, counted into the status when it commits.
@@ -49,7 +53,7 @@ final class TargetApplier {
         case let .rows(rows):
             guard !isSkipping else { return }
             if !isOpen {
-                try connection.execute("BEGIN")
+                pending.append(["BEGIN"])
                 isOpen = true
             }
             var byTable: [QualifiedTableName: [RowChangeMessage]] = [:]
@@ -64,11 +68,10 @@ final class TargetApplier {
                 if let condition = route.rowFilter {
                     changes = try RowFilter(condition: condition).apply(to: changes, using: connection)
                 }
-                for statement in RowChangeSQL.statements(for: changes, plan: route.apply) {
-                    try connection.execute(statement)
-                }
+                pending.add(changes, to: table, plan: route.apply)
                 pendingRowCount += changes.count
             }
+            if pending.isWorthSending { try send(pending.take()) }
         case let .commit(commit):
             defer { isSkipping = false }
             guard !isSkipping, isOpen else { return }
@@ -87,8 +90,11 @@ final class TargetApplier {
     /// the last — unless a source transaction is still only partly in it.
     func commitGroup() throws {
         guard let next = groupEnd, isOpen else { return }
-        try connection.execute(CheckpointStore.writeStatement(target: name, next) + ";COMMIT")
+        pending.closeFolds()
+        pending.append([CheckpointStore.writeStatement(target: name, next), "COMMIT"])
+        try send(pending.take())
         isOpen = false
+        isBegunOnServer = false
         checkpoint = next
         let rows = pendingRowCount, transactions = groupedTransactions
         pendingRowCount = 0
@@ -101,6 +107,13 @@ final class TargetApplier {
         }
     }
 
+    /// One round trip for everything pending: BEGIN, rows, and at the end the checkpoint and COMMIT.
+    private func send(_ sql: String) throws {
+        guard !sql.isEmpty else { return }
+        isBegunOnServer = true
+        try connection.execute(sql)
+    }
+
     /// Whether the open target transaction holds complete source transactions only (it may be committed now).
     var isAtGroupBoundary: Bool { isOpen && groupEnd != nil && !isMidTransaction }
     /// A source transaction has begun in the open target transaction and has not yet committed.
@@ -108,8 +121,10 @@ final class TargetApplier {
 
     /// Rolls back an open target transaction (on shutdown or error): nothing half-applied stays.
     func abandon() {
-        if isOpen { try? connection.execute("ROLLBACK") }
+        if isBegunOnServer { try? connection.execute("ROLLBACK") }
+        pending.discard()
         isOpen = false
+        isBegunOnServer = false
         pendingRowCount = 0
         groupedTransactions = 0
         groupEnd = nil

@@ -4,22 +4,15 @@ import Testing
 
 struct RowChangeSQLTests {
     private let plan = TableApplyPlan(database: "orders", table: "items", keyColumns: [0])
-    private let names = ["id", "name"]
-
-    private func change(_ operation: RowChangeMessage.Operation, before: [ColumnValue?]? = nil, after: [ColumnValue?]? = nil) -> RowChangeMessage {
-        RowChangeMessage(database: "product", table: "items", operation: operation, columnNames: names,
-                         before: before.map(RowImage.init), after: after.map(RowImage.init), file: "f", startOffset: 0,
-                         endOffset: 0, gtid: nil, transactionStart: nil, timestamp: 0)
-    }
 
     @Test func runsOfTheSameKindShareAStatementAndOrderIsKept() {
         let statements = RowChangeSQL.statements(for: [
-            change(.insert, after: [.signed(1), .text("a")]),
-            change(.insert, after: [.signed(2), .text("b")]),
-            change(.update, before: [.signed(1), .text("a")], after: [.signed(1), .text("a2")]),
-            change(.update, before: [.signed(2), .text("b")], after: [.signed(3), .text("b")]),
-            change(.delete, before: [.signed(1), .text("a2")]),
-            change(.delete, before: [.signed(3), .text("b")]),
+            rowChange(.insert, after: [.signed(1), .text("a")]),
+            rowChange(.insert, after: [.signed(2), .text("b")]),
+            rowChange(.update, before: [.signed(1), .text("a")], after: [.signed(1), .text("a2")]),
+            rowChange(.update, before: [.signed(2), .text("b")], after: [.signed(3), .text("b")]),
+            rowChange(.delete, before: [.signed(1), .text("a2")]),
+            rowChange(.delete, before: [.signed(3), .text("b")]),
         ], plan: plan)
         #expect(statements == [
             "INSERT INTO `orders`.`items` (`id`, `name`) VALUES (1, 'a'), (2, 'b')",
@@ -31,8 +24,8 @@ struct RowChangeSQLTests {
 
     @Test func tablesWithoutKeyMatchWholeRowsOneAtATime() {
         let statements = RowChangeSQL.statements(for: [
-            change(.update, before: [.signed(1), .null], after: [.signed(1), .text("x")]),
-            change(.delete, before: [.signed(1), .text("x")]),
+            rowChange(.update, before: [.signed(1), .null], after: [.signed(1), .text("x")]),
+            rowChange(.delete, before: [.signed(1), .text("x")]),
         ], plan: TableApplyPlan(database: "orders", table: "log", keyColumns: []))
         #expect(statements == [
             "UPDATE `orders`.`log` SET `id` = 1, `name` = 'x' WHERE `id` <=> 1 AND `name` <=> NULL LIMIT 1",
@@ -42,7 +35,7 @@ struct RowChangeSQLTests {
 
     @Test func partialImagesUpdateOnlyWhatTheyCarry() {
         let statements = RowChangeSQL.statements(for: [
-            change(.update, before: [.signed(5), nil], after: [nil, .text("new")]),
+            rowChange(.update, before: [.signed(5), nil], after: [nil, .text("new")]),
         ], plan: plan)
         #expect(statements == ["UPDATE `orders`.`items` SET `name` = 'new' WHERE `id` <=> 5"])
     }

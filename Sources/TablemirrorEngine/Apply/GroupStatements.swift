@@ -1,0 +1,66 @@
+import BinlogDecoding
+
+/// The SQL of one target transaction, built up as source transactions arrive and sent in as few round trips
+/// as possible: statements are joined into one multi-statement text, and changes by exact primary key are
+/// folded per table (see `FoldedTableChanges`) until the group commits or a fold grows large.
+struct GroupStatements {
+    /// A fold is written out at this many keys, so a transaction of any size holds bounded memory.
+    static let foldLimit = 4096
+    /// Pending text is worth a round trip at this size (statements themselves stop near 1 MiB; the server's
+    /// max_allowed_packet is 16 MiB by default).
+    static let sendSize = 2 << 20
+
+    private var text = ""
+    private var folds: [QualifiedTableName: FoldedTableChanges] = [:]
+
+    /// Pending text big enough to be sent now (folds stay open).
+    var isWorthSending: Bool { text.utf8.count >= Self.sendSize }
+
+    /// Adds one table's changes, in source order.
+    mutating func add(_ changes: [RowChangeMessage], to table: QualifiedTableName, plan: TableApplyPlan) {
+        var fold = folds.removeValue(forKey: table) ?? FoldedTableChanges(plan: plan)
+        var builder = RowChangeSQL.Builder(plan: plan)
+        for change in changes {
+            if FoldedTableChanges.canFold(change, plan: plan) && (fold.isEmpty || fold.columnNames == change.columnNames) {
+                builder.flush()
+                fold.add(change)
+                if fold.count >= Self.foldLimit { fold.drain(into: &builder) }
+            } else {
+                // Order matters between a folded run and an exact change after it: the run goes first.
+                fold.drain(into: &builder)
+                if FoldedTableChanges.canFold(change, plan: plan) { fold.add(change) } else { builder.add(change) }
+            }
+        }
+        append(builder.finish())
+        if !fold.isEmpty { folds[table] = fold }
+    }
+
+    /// Adds statements to run after everything added so far.
+    mutating func append(_ statements: [String]) {
+        for statement in statements {
+            if !text.isEmpty { text += ";\n" }
+            text += statement
+        }
+    }
+
+    /// Writes out every open fold (at the group's end, before the checkpoint and COMMIT are appended).
+    mutating func closeFolds() {
+        for var fold in folds.values {
+            var builder = RowChangeSQL.Builder(plan: fold.plan)
+            fold.drain(into: &builder)
+            append(builder.finish())
+        }
+        folds.removeAll(keepingCapacity: true)
+    }
+
+    /// The pending text, which is then sent; open folds stay open.
+    mutating func take() -> String {
+        defer { text = "" }
+        return text
+    }
+
+    mutating func discard() {
+        text = ""
+        folds.removeAll()
+    }
+}
