@@ -85,7 +85,7 @@ public enum RowChangeSQL {
         private mutating func appendRow(_ image: RowImage, names: [String], as kind: Run) {
             let present = image.values.indices.filter { image.values[$0] != nil }
             // One multi-row statement names one column list: a row with other columns starts a new statement.
-            if run != kind || present != runColumns || current.count >= RowChangeSQL.statementSizeLimit { flush() }
+            if run != kind || present != runColumns || current.utf8.count >= RowChangeSQL.statementSizeLimit { flush() }
             if run == .none {
                 runColumns = present
                 let columns = present.map { SQLLiteral.identifier(names[$0]) }
@@ -114,7 +114,7 @@ public enum RowChangeSQL {
         private var upsertUpdates: [String] = []
 
         private mutating func appendKey(_ image: RowImage, names: [String]) {
-            if run != .delete || current.count >= RowChangeSQL.statementSizeLimit { flush() }
+            if run != .delete || current.utf8.count >= RowChangeSQL.statementSizeLimit { flush() }
             let key = plan.keyColumns.map { SQLLiteral.render(image.values[$0] ?? .null, column: names[$0]) }
             if run == .none {
                 let columns = plan.keyColumns.map { SQLLiteral.identifier(names[$0]) }
