@@ -37,6 +37,7 @@ let package = Package(
         // Thin CLI: parses arguments and calls the engine.
         .executableTarget(name: "tablemirror", dependencies: [
             "TablemirrorEngine", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
 
         // Shared by the test targets: where the test servers are, and helpers to use them.

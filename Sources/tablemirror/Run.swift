@@ -3,6 +3,7 @@ import Glibc
 #endif
 import ArgumentParser
 import Dispatch
+import Logging
 import TablemirrorEngine
 
 struct Run: ParsableCommand {
@@ -13,6 +14,8 @@ struct Run: ParsableCommand {
     var config: String
 
     func run() throws {
+        LoggingSystem.bootstrap(StreamLogHandler.standardError)
+        let logger = Logger(label: "tablemirror")
         let stop = StopSignal()
         // Signals only set the stop flag; the replicator then rolls back any open target transaction and returns.
         var sources: [any DispatchSourceSignal] = []
@@ -26,11 +29,11 @@ struct Run: ParsableCommand {
         do {
             let configuration = try ConfigurationLoader.load(path: config)
             let replicator = Replicator(configuration: configuration, connections: try Replicator.Connections(configuration))
-            printError("tablemirror: replicating \(configuration.mappings.count) mappings to \(configuration.targets.count) targets")
+            logger.info("replicating \(configuration.mappings.count) mappings to \(configuration.targets.count) targets")
             try replicator.run(until: stop)
-            printError("tablemirror: stopped")
+            logger.info("stopped")
         } catch {
-            printError("tablemirror run: \(error)")
+            logger.error("\(error)")
             throw ExitCode.failure
         }
         _ = sources

@@ -18,8 +18,9 @@ public final class DecodeSession {
         self.schemaConnection = schemaConnection
     }
 
-    /// Decodes every event of `source` until it ends (or `handle` throws), calling `handle` for each change.
-    public func run(_ source: RawEventSource, handle: (Change) throws -> Void) throws {
+    /// Decodes every event of `source` until it ends (or `handle` throws), calling `handle` for each change,
+    /// and `idle` at each heartbeat (the source had nothing new to send for a while).
+    public func run(_ source: RawEventSource, idle: () throws -> Void = {}, handle: (Change) throws -> Void) throws {
         decoder.checksumBeforeFormatDescription = source.checksumBeforeFormatDescription
         changeStream = ChangeStream(file: source.initialFileName)
         var offset: UInt64 = 4
@@ -40,6 +41,7 @@ public final class DecodeSession {
                 if case .row = change { rowCount += 1 }
                 try handle(change)
             }
+            if case .heartbeat = event.body { try idle() }
         }
     }
 

@@ -6,6 +6,8 @@ enum ApplyItem: Sendable {
     case begin(TransactionStart)
     case rows([RowChangeMessage])
     case commit(TransactionCommit)
+    /// Between two transactions: a chunk of an online copy, at its snapshot position.
+    case copyChunk(TableChunk)
 }
 
 extension BinlogPosition {

@@ -1,5 +1,6 @@
 import BinlogDecoding
 import Foundation
+import Logging
 import MariaDBClient
 
 /// The daemon's core. Every target has its own pipeline — a reader of the source's binlog from that target's
@@ -20,6 +21,7 @@ public final class Replicator: Sendable {
     public let configuration: Configuration
     public let connections: Connections
     public let status: ReplicatorStatus
+    let logger = Logger(label: "tablemirror")
     /// Waits between reconnection attempts: doubling from the first, capped at the last.
     let backoff: (first: Double, maximum: Double)
 
@@ -68,10 +70,12 @@ public final class Replicator: Sendable {
                 break
             } catch {
                 guard Self.isRetryable(error) else {
+                    logger.error("target \(name) stopped: \(error)")
                     status.update(name) { $0.state = .stopped(error: "\(error)") }
                     return
                 }
                 attempt += 1
+                logger.warning("target \(name): \(error); retrying (attempt \(attempt))")
                 status.update(name) { $0.state = .retrying(attempt: attempt, error: "\(error)") }
                 let wait = min(backoff.maximum, backoff.first * Double(1 << min(attempt - 1, 16)))
                 let until = Date().addingTimeInterval(wait)
@@ -86,7 +90,7 @@ public final class Replicator: Sendable {
         let name = plan.target.name
         status.update(name) { $0.state = .starting }
         let applier = try TargetApplier(plan: plan, options: options, status: status)
-        try applier.prepare(onCopy: { status.update(name) { $0.state = .copying } }) {
+        try applier.prepare(onCopy: { status.update(name) { $0.state = .copying } }, logger: logger) {
             try MariaDBConnection(connections.source)
         }
         guard let start = applier.checkpoint?.position, !stop.isStopped else { return }
@@ -100,11 +104,15 @@ public final class Replicator: Sendable {
         connected()
         status.update(name) { $0.state = .streaming }
 
+        let copier = try OnlineCopyDriver(plan: plan, source: connections.source, target: options, status: status, logger: logger)
         let lane = ApplierLane(applier: applier)
-        let router = ChangeRouter(lanes: [lane])
+        let router = ChangeRouter(lane: lane, copier: copier, position: start)
         var readError: (any Error)?
         do {
-            try DecodeSession(schemaConnection: schema).run(source) { change in
+            try DecodeSession(schemaConnection: schema).run(source, idle: {
+                if stop.isStopped { throw StopRequested() }
+                try router.idle()
+            }) { change in
                 if stop.isStopped { throw StopRequested() }
                 try router.route(change)
             }
@@ -154,49 +162,63 @@ private final class CurrentStream: @unchecked Sendable {
 
 private struct StopRequested: Error {}
 
-/// Sends each target the parts of each source transaction that concern it.
+/// Sends the target the parts of each source transaction that concern it, and the online copies' chunks at
+/// their places between transactions.
 private final class ChangeRouter {
-    let lanes: [ApplierLane]
-    private var pending: [[RowChangeMessage]]
-    private var begun: [Bool]
+    let lane: ApplierLane
+    let copier: OnlineCopyDriver
+    private var pending: [RowChangeMessage] = []
+    private var begun = false
     private var start: TransactionStart?
+    /// Where the reader stands: after the last complete transaction (or statement) it read.
+    private var position: BinlogPosition
 
-    init(lanes: [ApplierLane]) {
-        self.lanes = lanes
-        pending = Array(repeating: [], count: lanes.count)
-        begun = Array(repeating: false, count: lanes.count)
+    init(lane: ApplierLane, copier: OnlineCopyDriver, position: BinlogPosition) {
+        self.lane = lane
+        self.copier = copier
+        self.position = position
     }
 
     func route(_ change: Change) throws {
         switch change {
         case let .begin(transaction):
+            try send(copier.chunks(before: transaction.position))
             start = transaction
         case let .row(row):
-            let table = QualifiedTableName(database: row.database, table: row.table)
-            for index in lanes.indices where lanes[index].routes(table) {
-                if !begun[index], let start {
-                    try lanes[index].send(.begin(start))
-                    begun[index] = true
-                }
-                pending[index].append(row)
-                if pending[index].count >= 512 { try flush(index) }
+            guard lane.routes(QualifiedTableName(database: row.database, table: row.table)) else { return }
+            if !begun, let start {
+                try lane.send(.begin(start))
+                begun = true
             }
+            pending.append(row)
+            if pending.count >= 512 { try flush() }
         case let .commit(commit):
-            for index in lanes.indices where begun[index] {
-                try flush(index)
-                try lanes[index].send(.commit(commit))
-                begun[index] = false
+            if begun {
+                try flush()
+                try lane.send(.commit(commit))
+                begun = false
             }
             start = nil
+            position = commit.endPosition
+            try send(copier.chunks(atBoundary: position))
         case .ddl:
             break  // Schema changes are issue 5: replicas keep today's structure.
         }
     }
 
-    private func flush(_ index: Int) throws {
-        guard !pending[index].isEmpty else { return }
-        try lanes[index].send(.rows(pending[index]))
-        pending[index].removeAll(keepingCapacity: true)
+    /// The source had nothing new: a quiet moment for the copies.
+    func idle() throws {
+        if start == nil { try send(copier.chunks(atBoundary: position)) }
+    }
+
+    private func send(_ chunks: [TableChunk]) throws {
+        for chunk in chunks { try lane.send(.copyChunk(chunk)) }
+    }
+
+    private func flush() throws {
+        guard !pending.isEmpty else { return }
+        try lane.send(.rows(pending))
+        pending.removeAll(keepingCapacity: true)
     }
 }
 

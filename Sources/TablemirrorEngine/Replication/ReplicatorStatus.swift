@@ -20,6 +20,10 @@ public final class ReplicatorStatus: @unchecked Sendable {
         public var appliedRows = 0
         /// Target transactions committed (several source transactions may share one).
         public var targetTransactions = 0
+        /// Online copies under way: source table → rows copied so far.
+        public var copies: [String: Int] = [:]
+        /// Copies finished since the daemon started.
+        public var finishedCopies = 0
     }
 
     private let lock = NSLock()

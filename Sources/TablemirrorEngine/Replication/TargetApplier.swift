@@ -1,4 +1,5 @@
 import BinlogDecoding
+import Logging
 import MariaDBClient
 
 /// Applies the source's transactions to one target, each in one target transaction together with the
@@ -31,15 +32,28 @@ final class TargetApplier {
         try connection.execute("SET SESSION time_zone = '+00:00', SESSION sql_mode = 'NO_AUTO_VALUE_ON_ZERO'")
     }
 
-    /// Reads the checkpoint; a target without one gets its tables copied from a snapshot first.
-    func prepare(onCopy: () -> Void, source: () throws -> MariaDBConnection) throws {
-        try CheckpointStore.ensureSchema(connection)
+    /// Reads the checkpoint; a target without one gets its tables copied from a snapshot first. A mapping added
+    /// since gets its replica table created now and filled by an online copy while the stream runs.
+    func prepare(onCopy: () -> Void, logger: Logger, source: () throws -> MariaDBConnection) throws {
+        try CopyProgressStore.ensureSchema(connection)
         checkpoint = try CheckpointStore.read(target: name, from: connection)
-        guard checkpoint == nil else { return }
+        guard checkpoint == nil else {
+            let missing = try plan.routes.values.filter { try !ReplicaTableSetup.exists($0, in: connection) }
+            guard !missing.isEmpty else { return }
+            let sourceConnection = try source()
+            for route in missing.sorted(by: { $0.source.description < $1.source.description }) {
+                // Requested before the table exists: a crash in between leaves a request, never a table taken
+                // for complete while it is empty.
+                try CopyProgressStore.request(target: name, source: route.source, reason: "new mapping", on: connection)
+                try ReplicaTableSetup.create(route, source: sourceConnection, target: connection, writer: connection.options.user)
+                logger.info("\(route.source) newly mapped to \(name) as \(route.apply.database).\(route.apply.table): created, to be copied online")
+            }
+            return
+        }
         onCopy()
         let snapshotConnection = try source()
         let snapshot = try InitialCopy.run(routes: Array(plan.routes.values), source: snapshotConnection, target: connection,
-                                           writer: connection.options.user)
+                                           writer: connection.options.user, logger: logger, target: name)
         let start = Checkpoint(position: snapshot.position, gtid: snapshot.gtidPosition, sourceTimestamp: 0)
         try connection.execute(CheckpointStore.writeStatement(target: name, start))
         checkpoint = start
@@ -72,6 +86,17 @@ final class TargetApplier {
                 pendingRowCount += changes.count
             }
             if pending.isWorthSending { try send(pending.take()) }
+        case let .copyChunk(chunk):
+            if !isOpen {
+                pending.append(["BEGIN"])
+                isOpen = true
+            }
+            // Folded changes of earlier transactions go first: the chunk replaces rows as of its position.
+            pending.closeFolds()
+            pending.append(chunk.statements)
+            pendingRowCount += chunk.rowCount
+            pendingCopyChunks += 1
+            if chunk.isLast { pendingFinishedCopies += 1 }
         case let .commit(commit):
             defer { isSkipping = false }
             guard !isSkipping, isOpen else { return }
@@ -89,23 +114,35 @@ final class TargetApplier {
     /// Commits the open target transaction — every complete source transaction in it, with the checkpoint of
     /// the last — unless a source transaction is still only partly in it.
     func commitGroup() throws {
-        guard let next = groupEnd, isOpen else { return }
+        guard isOpen, groupEnd != nil || pendingCopyChunks > 0 else { return }
         pending.closeFolds()
-        pending.append([CheckpointStore.writeStatement(target: name, next), "COMMIT"])
+        if let next = groupEnd { pending.append([CheckpointStore.writeStatement(target: name, next)]) }
+        pending.append(["COMMIT"])
         try send(pending.take())
         isOpen = false
         isBegunOnServer = false
-        checkpoint = next
-        let rows = pendingRowCount, transactions = groupedTransactions
-        pendingRowCount = 0
-        groupedTransactions = 0
-        groupEnd = nil
+        if let next = groupEnd { checkpoint = next }
+        let rows = pendingRowCount, transactions = groupedTransactions, finishedCopies = pendingFinishedCopies
+        resetGroup()
         status.update(name) {
             $0.appliedTransactions += transactions
             $0.appliedRows += rows
             $0.targetTransactions += 1
+            $0.finishedCopies += finishedCopies
         }
     }
+
+    private func resetGroup() {
+        pendingRowCount = 0
+        groupedTransactions = 0
+        groupEnd = nil
+        pendingCopyChunks = 0
+        pendingFinishedCopies = 0
+    }
+
+    /// Copy chunks in the open target transaction (a group of chunks alone, on a quiet source, commits too).
+    private var pendingCopyChunks = 0
+    private var pendingFinishedCopies = 0
 
     /// One round trip for everything pending: BEGIN, rows, and at the end the checkpoint and COMMIT.
     private func send(_ sql: String) throws {
@@ -115,7 +152,7 @@ final class TargetApplier {
     }
 
     /// Whether the open target transaction holds complete source transactions only (it may be committed now).
-    var isAtGroupBoundary: Bool { isOpen && groupEnd != nil && !isMidTransaction }
+    var isAtGroupBoundary: Bool { isOpen && (groupEnd != nil || pendingCopyChunks > 0) && !isMidTransaction }
     /// A source transaction has begun in the open target transaction and has not yet committed.
     private var isMidTransaction = false
 
@@ -125,9 +162,7 @@ final class TargetApplier {
         pending.discard()
         isOpen = false
         isBegunOnServer = false
-        pendingRowCount = 0
-        groupedTransactions = 0
-        groupEnd = nil
+        resetGroup()
         isMidTransaction = false
     }
 }

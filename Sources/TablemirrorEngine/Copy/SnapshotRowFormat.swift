@@ -1,0 +1,64 @@
+import BinlogDecoding
+import MariaDBClient
+
+/// How a source table's rows, read as text through a snapshot, are written back as SQL literals: numbers as
+/// they are (a quoted number compared with a BIGINT key would be compared as a double), bytes as hex, the
+/// rest quoted. The connection reading the rows and the one writing them both use time_zone +00:00, so
+/// TIMESTAMP text means the same instant on both sides.
+struct SnapshotRowFormat {
+    enum Kind { case number, float, bytes, text }
+
+    let table: QualifiedTableName
+    let columns: [String]
+    let kinds: [Kind]
+
+    static func read(_ table: QualifiedTableName, from source: MariaDBConnection) throws -> SnapshotRowFormat {
+        let result = try source.query("""
+            SELECT COLUMN_NAME, DATA_TYPE FROM information_schema.COLUMNS
+            WHERE TABLE_SCHEMA = \(SQLLiteral.quotedString(table.database)) AND TABLE_NAME = \(SQLLiteral.quotedString(table.table))
+            ORDER BY ORDINAL_POSITION
+            """)
+        guard !result.rows.isEmpty else { throw EngineError.invalidArgument("\(table) does not exist on the source") }
+        let numbers: Set<String> = ["tinyint", "smallint", "mediumint", "int", "bigint", "decimal", "double"]
+        let bytes: Set<String> = ["binary", "varbinary", "tinyblob", "blob", "mediumblob", "longblob", "bit", "geometry",
+                                  "point", "linestring", "polygon", "multipoint", "multilinestring", "multipolygon",
+                                  "geometrycollection"]
+        var columns: [String] = [], kinds: [Kind] = []
+        for row in result.rows.indices {
+            columns.append(result.string(row, 0) ?? "")
+            let type = (result.string(row, 1) ?? "").lowercased()
+            kinds.append(type == "float" ? .float : numbers.contains(type) ? .number : bytes.contains(type) ? .bytes : .text)
+        }
+        return SnapshotRowFormat(table: table, columns: columns, kinds: kinds)
+    }
+
+    /// Every column in table order, as expressions whose text reads back exactly: the server prints a FLOAT
+    /// with six digits (1.0000001 as "1"), so FLOATs are read as doubles, which round back to the same FLOAT.
+    var selectList: String {
+        columns.indices.map { index in
+            let name = SQLLiteral.identifier(columns[index])
+            return kinds[index] == .float ? "\(name) + 0e0" : name
+        }.joined(separator: ", ")
+    }
+
+    var columnList: String { "(" + columns.map(SQLLiteral.identifier).joined(separator: ", ") + ")" }
+
+    func render(_ cell: QueryResult.Cell, column index: Int, into out: inout String) {
+        guard let cell else { out += "NULL"; return }
+        switch kinds[index] {
+        case .number, .float: out += String(decoding: cell, as: UTF8.self)
+        case .bytes: SQLLiteral.hex(cell, into: &out)
+        case .text: SQLLiteral.quoted(String(decoding: cell, as: UTF8.self), into: &out)
+        }
+    }
+
+    /// `(v1, v2, …)` for a whole row.
+    func renderRow(_ cells: [QueryResult.Cell], into out: inout String) {
+        out += "("
+        for index in cells.indices {
+            if index > 0 { out += ", " }
+            render(cells[index], column: index, into: &out)
+        }
+        out += ")"
+    }
+}

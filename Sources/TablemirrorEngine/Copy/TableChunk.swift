@@ -1,0 +1,16 @@
+import BinlogDecoding
+
+/// A run of a source table's rows, by primary key, exactly as they were at one binlog position. Applied to a
+/// target at that position in the stream (after every transaction before it, before every one after it), it
+/// replaces the replica's rows in its key range — so changes made during a copy are neither lost nor
+/// overwritten by older copied data.
+struct TableChunk: Sendable {
+    var source: QualifiedTableName
+    /// The snapshot's position: the chunk belongs between the transactions before and after it.
+    var position: BinlogPosition
+    /// Replace the range, insert the rows, record the progress: in the target transaction at `position`.
+    var statements: [String]
+    var rowCount: Int
+    /// The last chunk of the table: the copy is complete once it is applied.
+    var isLast: Bool
+}
