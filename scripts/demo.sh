@@ -68,6 +68,9 @@ target_sql "SELECT 'orders' AS db, id, name, price FROM orders.items UNION ALL S
             SELECT * FROM orders.categories; SELECT * FROM purchasing.batch_2026;
             SELECT target, binlog_file, binlog_position, gtid FROM _tablemirror.checkpoint"
 echo
+echo "== tablemirror status --config $config =="
+"$bin" status --config "$config" || true
+echo
 echo "== Changes decoded from the live binlog since ${start} (tablemirror decode --json) =="
 TM_SOURCE_PASSWORD=$TM_TEST_PASSWORD "$bin" decode --host 127.0.0.1 --port "$source_port" --user tm \
     --start-file "${start%%:*}" --start-pos "${start##*:}" --stop-at-end --json

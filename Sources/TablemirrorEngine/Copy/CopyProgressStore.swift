@@ -20,6 +20,8 @@ public enum CopyProgressStore {
         /// The source's estimate of the table's rows when the copy began (for the ETA).
         public var estimatedRows: Int?
         public var reason: String
+        /// A repair: only these rows (primary key literals), not the whole table.
+        public var onlyKeys: [[String]]?
         public var startedAt: Date?
         public var finishedAt: Date?
     }
@@ -37,6 +39,7 @@ public enum CopyProgressStore {
           `rows_copied` BIGINT UNSIGNED NOT NULL DEFAULT 0,
           `rows_estimated` BIGINT UNSIGNED NULL,
           `reason` VARCHAR(32) NOT NULL,
+          `only_keys` LONGTEXT NULL,
           `requested_at` TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
           `started_at` TIMESTAMP(6) NULL,
           `finished_at` TIMESTAMP(6) NULL,
@@ -47,16 +50,21 @@ public enum CopyProgressStore {
     public static func ensureSchema(_ connection: MariaDBConnection) throws(MariaDBError) {
         try CheckpointStore.ensureSchema(connection)
         try connection.execute(createStatement)
+        // Added after the first version of the table.
+        try connection.execute("ALTER TABLE \(table) ADD COLUMN IF NOT EXISTS `only_keys` LONGTEXT NULL AFTER `reason`")
     }
 
-    /// Asks for a (new) copy of `source` into `target`; one already under way starts over.
-    public static func request(target: String, source: QualifiedTableName, reason: String,
+    /// Asks for a (new) copy of `source` into `target` — of the whole table, or of the rows with `keys` only
+    /// (a repair); one already under way starts over.
+    public static func request(target: String, source: QualifiedTableName, reason: String, keys: [[String]]? = nil,
                                on connection: MariaDBConnection) throws(MariaDBError) {
         try ensureSchema(connection)
+        let onlyKeys = keys.map { SQLLiteral.quotedString(encode($0)) } ?? "NULL"
         try connection.execute("""
-            INSERT INTO \(table) (target, source_database, source_table, state, reason) VALUES (\(keyValues(target, source)), 'requested', \(SQLLiteral.quotedString(reason)))
-            ON DUPLICATE KEY UPDATE state = 'requested', reason = VALUES(reason), last_key = NULL, chunks = 0, rows_copied = 0,
-              rows_estimated = NULL, requested_at = CURRENT_TIMESTAMP(6), started_at = NULL, finished_at = NULL
+            INSERT INTO \(table) (target, source_database, source_table, state, reason, only_keys)
+            VALUES (\(keyValues(target, source)), 'requested', \(SQLLiteral.quotedString(reason)), \(onlyKeys))
+            ON DUPLICATE KEY UPDATE state = 'requested', reason = VALUES(reason), only_keys = VALUES(only_keys), last_key = NULL,
+              chunks = 0, rows_copied = 0, rows_estimated = NULL, requested_at = CURRENT_TIMESTAMP(6), started_at = NULL, finished_at = NULL
             """)
     }
 
@@ -93,7 +101,7 @@ public enum CopyProgressStore {
         try ensureSchema(connection)
         let result = try connection.query("""
             SELECT source_database, source_table, state, last_key, chunks, rows_copied, rows_estimated, reason,
-              UNIX_TIMESTAMP(started_at), UNIX_TIMESTAMP(finished_at)
+              UNIX_TIMESTAMP(started_at), UNIX_TIMESTAMP(finished_at), only_keys
             FROM \(table) WHERE target = \(SQLLiteral.quotedString(target)) AND \(condition) ORDER BY requested_at
             """)
         return result.rows.indices.compactMap { row in
@@ -103,17 +111,18 @@ public enum CopyProgressStore {
                             lastKey: result.string(row, 3).flatMap(decode), chunks: result.string(row, 4).flatMap { Int($0) } ?? 0,
                             rows: result.string(row, 5).flatMap { Int($0) } ?? 0,
                             estimatedRows: result.string(row, 6).flatMap { Int($0) }, reason: result.string(row, 7) ?? "",
+                            onlyKeys: result.string(row, 10).flatMap(decode),
                             startedAt: result.string(row, 8).flatMap(Double.init).map(Date.init(timeIntervalSince1970:)),
                             finishedAt: result.string(row, 9).flatMap(Double.init).map(Date.init(timeIntervalSince1970:)))
         }
     }
 
-    /// The key's literals as a JSON array (literals may hold commas and quotes).
-    private static func encode(_ key: [String]) -> String {
-        (try? JSONSerialization.data(withJSONObject: key)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
+    /// Key literals as JSON (literals may hold commas and quotes).
+    private static func encode(_ value: some Encodable) -> String {
+        (try? JSONEncoder().encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
     }
 
-    private static func decode(_ text: String) -> [String]? {
-        (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String]
+    private static func decode<Value: Decodable>(_ text: String) -> Value? {
+        try? JSONDecoder().decode(Value.self, from: Data(text.utf8))
     }
 }

@@ -28,6 +28,8 @@ final class OnlineCopyDriver {
     private struct ActiveCopy {
         var reader: TableChunkReader
         var lastKey: [String]?
+        /// A repair of these rows only.
+        var onlyKeys: [[String]]?
         var rows: Int
         var estimatedRows: Int?
         var progress: ProgressReport
@@ -77,8 +79,14 @@ final class OnlineCopyDriver {
         let source = try sourceConnection ?? MariaDBConnection(sourceOptions)
         sourceConnection = source
         var copy = copies[0]
-        let (chunk, lastKey) = try copy.reader.next(after: copy.lastKey, estimatedRows: copy.estimatedRows, source: source)
-        copy.lastKey = lastKey
+        let chunk: TableChunk
+        if let keys = copy.onlyKeys {
+            chunk = try copy.reader.rows(withKeys: keys, source: source)
+        } else {
+            let (next, lastKey) = try copy.reader.next(after: copy.lastKey, estimatedRows: copy.estimatedRows, source: source)
+            chunk = next
+            copy.lastKey = lastKey
+        }
         copy.rows += chunk.rowCount
         let table = plan.routes[chunk.source].map { "\(plan.target.name):\($0.apply.database).\($0.apply.table)" } ?? "\(chunk.source)"
         if let line = copy.progress.line(rows: copy.rows, finished: chunk.isLast) {
@@ -103,7 +111,8 @@ final class OnlineCopyDriver {
             let restart = progress.state == .requested
             let estimate = restart || progress.estimatedRows == nil ? try estimatedRows(route.source, source) : progress.estimatedRows
             let reader = try TableChunkReader(route: route, target: plan.target.name, source: source)
-            copies.append(ActiveCopy(reader: reader, lastKey: restart ? nil : progress.lastKey, rows: restart ? 0 : progress.rows,
+            copies.append(ActiveCopy(reader: reader, lastKey: restart ? nil : progress.lastKey, onlyKeys: progress.onlyKeys,
+                                     rows: restart ? 0 : progress.rows,
                                      estimatedRows: estimate, progress: ProgressReport(total: estimate, startRows: restart ? 0 : progress.rows)))
             logger.info("copy of \(route.source) into \(plan.target.name) \(restart ? "started" : "resumed") (\(progress.reason))")
         }

@@ -34,11 +34,19 @@ struct SnapshotRowFormat {
 
     /// Every column in table order, as expressions whose text reads back exactly: the server prints a FLOAT
     /// with six digits (1.0000001 as "1"), so FLOATs are read as doubles, which round back to the same FLOAT.
-    var selectList: String {
+    var selectList: String { expressions.joined(separator: ", ") }
+
+    var expressions: [String] {
         columns.indices.map { index in
             let name = SQLLiteral.identifier(columns[index])
             return kinds[index] == .float ? "\(name) + 0e0" : name
-        }.joined(separator: ", ")
+        }
+    }
+
+    /// A 64-bit hash of a whole row, the same on any server holding the same values (NULL told from '').
+    var rowHash: String {
+        let nulls = "CONCAT(" + columns.map { "ISNULL(\(SQLLiteral.identifier($0)))" }.joined(separator: ", ") + ")"
+        return "CAST(CONV(LEFT(MD5(CONCAT_WS(0x1F, \(selectList), \(nulls))), 16), 16, 10) AS UNSIGNED)"
     }
 
     var columnList: String { "(" + columns.map(SQLLiteral.identifier).joined(separator: ", ") + ")" }

@@ -17,29 +17,14 @@ struct TableChunkReader {
         format = try SnapshotRowFormat.read(route.source, from: source)
     }
 
-    private var keyColumns: [String] { route.apply.keyColumns.map { SQLLiteral.identifier(format.columns[$0]) } }
+    var keyColumns: [String] { route.apply.keyColumns.map { SQLLiteral.identifier(format.columns[$0]) } }
 
     /// The chunk after `lastKey` (from the start when nil), and the key of its last row.
     func next(after lastKey: [String]?, estimatedRows: Int?, source: MariaDBConnection) throws -> (TableChunk, [String]?) {
         let keyed = !route.apply.keyColumns.isEmpty
-        var conditions: [String] = []
-        if let filter = route.rowFilter { conditions.append("(\(filter))") }
-        if let lastKey, keyed { conditions.append(Self.after(keyColumns, lastKey)) }
-        var select = "SELECT \(format.selectList) FROM \(SQLLiteral.identifier(route.source.database)).\(SQLLiteral.identifier(route.source.table))"
-        if !conditions.isEmpty { select += " WHERE " + conditions.joined(separator: " AND ") }
+        var select = selectRows(lastKey.flatMap { keyed ? KeyRange.after(keyColumns, $0) : nil })
         if keyed { select += " ORDER BY \(keyColumns.joined(separator: ", ")) LIMIT \(Self.chunkRows)" }
-
-        try source.execute("SET SESSION time_zone = '+00:00'")
-        let snapshot = try ConsistentSnapshot.begin(on: source)
-        let rows: QueryResult
-        do {
-            rows = try source.query(select)
-            try source.execute("COMMIT")
-        } catch {
-            try? source.execute("ROLLBACK")
-            throw error
-        }
-
+        let (snapshot, rows) = try read(select, source: source)
         let isLast = !keyed || rows.rows.count < Self.chunkRows
         let newLastKey = rows.rows.last.map { row in
             route.apply.keyColumns.map { index in
@@ -48,7 +33,54 @@ struct TableChunkReader {
                 return literal
             }
         } ?? lastKey
-        var statements = [replaceRange(after: keyed ? lastKey : nil, upTo: isLast ? nil : newLastKey)]
+        let range = KeyRange.between(keyColumns, after: keyed ? lastKey : nil, upTo: isLast ? nil : newLastKey)
+        let statements = replace(range, with: rows) + [
+            CopyProgressStore.chunkStatement(target: target, source: route.source, lastKey: newLastKey, rows: rows.rows.count,
+                                             isLast: isLast, estimatedRows: estimatedRows)]
+        let chunk = TableChunk(source: route.source, position: snapshot.position, statements: statements,
+                               rowCount: rows.rows.count, isLast: isLast)
+        return (chunk, newLastKey)
+    }
+
+    /// A repair: the rows with these keys as the source has them (absent ones deleted), as one chunk.
+    func rows(withKeys keys: [[String]], source: MariaDBConnection) throws -> TableChunk {
+        guard !route.apply.keyColumns.isEmpty else {
+            throw EngineError.invalidArgument("\(route.source) has no primary key: rows cannot be repaired one by one; resync it")
+        }
+        let among = KeyRange.among(keyColumns, keys)
+        let (snapshot, rows) = try read(selectRows(among), source: source)
+        let statements = replace(among, with: rows) + [
+            CopyProgressStore.chunkStatement(target: target, source: route.source, lastKey: nil, rows: rows.rows.count,
+                                             isLast: true, estimatedRows: keys.count)]
+        return TableChunk(source: route.source, position: snapshot.position, statements: statements, rowCount: rows.rows.count,
+                          isLast: true)
+    }
+
+    private func selectRows(_ condition: String?) -> String {
+        var conditions: [String] = []
+        if let filter = route.rowFilter { conditions.append("(\(filter))") }
+        if let condition { conditions.append(condition) }
+        let select = "SELECT \(format.selectList) FROM \(SQLLiteral.identifier(route.source.database)).\(SQLLiteral.identifier(route.source.table))"
+        return conditions.isEmpty ? select : select + " WHERE " + conditions.joined(separator: " AND ")
+    }
+
+    /// Reads through a fresh consistent snapshot: the rows exactly as of its binlog position.
+    private func read(_ select: String, source: MariaDBConnection) throws -> (ConsistentSnapshot, QueryResult) {
+        try source.execute("SET SESSION time_zone = '+00:00'")
+        let snapshot = try ConsistentSnapshot.begin(on: source)
+        do {
+            let rows = try source.query(select)
+            try source.execute("COMMIT")
+            return (snapshot, rows)
+        } catch {
+            try? source.execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    /// Deletes the replica's rows matching `condition` (all when nil) and inserts `rows` in their place.
+    private func replace(_ condition: String?, with rows: QueryResult) -> [String] {
+        var statements = ["DELETE FROM \(route.apply.qualifiedName)" + (condition.map { " WHERE " + $0 } ?? "")]
         if !rows.rows.isEmpty {
             var insert = "REPLACE INTO \(route.apply.qualifiedName) \(format.columnList) VALUES "
             for (index, row) in rows.rows.enumerated() {
@@ -57,27 +89,6 @@ struct TableChunkReader {
             }
             statements.append(insert)
         }
-        statements.append(CopyProgressStore.chunkStatement(target: target, source: route.source, lastKey: newLastKey,
-                                                           rows: rows.rows.count, isLast: isLast, estimatedRows: estimatedRows))
-        let chunk = TableChunk(source: route.source, position: snapshot.position, statements: statements,
-                               rowCount: rows.rows.count, isLast: isLast)
-        return (chunk, newLastKey)
-    }
-
-    /// Deletes the replica's rows in the chunk's key range, which the chunk's rows then replace.
-    private func replaceRange(after lastKey: [String]?, upTo endKey: [String]?) -> String {
-        var conditions: [String] = []
-        if let lastKey { conditions.append(Self.after(keyColumns, lastKey)) }
-        if let endKey { conditions.append("NOT " + Self.after(keyColumns, endKey)) }
-        let condition = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
-        return "DELETE FROM \(route.apply.qualifiedName)\(condition)"
-    }
-
-    /// `key > values` in key order, spelled out (`a > x OR (a = x AND b > y)`) so the server uses a range scan.
-    static func after(_ columns: [String], _ values: [String]) -> String {
-        let alternatives = columns.indices.map { last in
-            (0..<last).map { "\(columns[$0]) = \(values[$0])" } + ["\(columns[last]) > \(values[last])"]
-        }
-        return "(" + alternatives.map { "(" + $0.joined(separator: " AND ") + ")" }.joined(separator: " OR ") + ")"
+        return statements
     }
 }

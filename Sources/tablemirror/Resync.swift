@@ -1,0 +1,40 @@
+import ArgumentParser
+import TablemirrorEngine
+
+struct Resync: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Copy a mapped table into its replicas again, online, while the daemon keeps streaming; then verify it.",
+        discussion: "The daemon takes the request up between two transactions and copies the table in chunks, each at its exact binlog position. Exit status: 0 done and identical, 1 done but differences remain, 2 failed or timed out.")
+
+    @OptionGroup var options: OperatorOptions
+
+    @Argument(help: "The source table (database.table, or table).")
+    var table: String
+
+    @Option(help: "Only this target (default: every target of the table).")
+    var target: String?
+
+    @Option(help: "Seconds to wait for the copy to finish.")
+    var timeout: Double = 3600
+
+    func run() throws {
+        do {
+            let (_, connections, plan) = try options.load()
+            let selection = try TableSelection.resolve([table], target: target, plan: plan)
+            try CopyRequests.request(selection.entries, reason: "resync", connections: connections)
+            print("resync of \(table) requested for \(selection.entries.map(\.target.name).joined(separator: ", "))")
+            guard try CopyRequests.wait(for: selection.entries, connections: connections, timeout: timeout, report: { print($0) }) else {
+                printError("tablemirror resync: not finished within \(Int(timeout)) s (the request stays; the daemon goes on with it)")
+                throw ExitCode(2)
+            }
+            let comparisons = try Verification.run(selection.entries, connections: connections)
+            for line in VerificationReport.text(comparisons) { print("verify: " + line) }
+            if comparisons.contains(where: { !$0.differences.isEmpty }) { throw ExitCode(1) }
+        } catch let exit as ExitCode {
+            throw exit
+        } catch {
+            printError("tablemirror resync: \(error)")
+            throw ExitCode(2)
+        }
+    }
+}
