@@ -148,8 +148,10 @@ public struct QueryResult: Sendable {
     public var columns: [String]
     public var rows: [[Cell]]
 
+    /// The cell as text; nil for NULL and for a row or column the result does not have (an empty result, say).
     public func string(_ row: Int, _ column: Int) -> String? {
-        rows[row][column].map { String(decoding: $0, as: UTF8.self) }
+        guard rows.indices.contains(row), rows[row].indices.contains(column) else { return nil }
+        return rows[row][column].map { String(decoding: $0, as: UTF8.self) }
     }
 
     public func string(_ row: Int, _ name: String) -> String? {

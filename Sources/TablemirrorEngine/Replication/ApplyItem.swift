@@ -6,6 +6,9 @@ enum ApplyItem: Sendable {
     case begin(TransactionStart)
     case rows([RowChangeMessage])
     case commit(TransactionCommit)
+    /// Source transactions that touched none of this target's tables went by, up to this one: the checkpoint
+    /// may move past them (so lag and restarts count from there).
+    case passed(TransactionCommit)
     /// Between two transactions: a chunk of an online copy, at its snapshot position.
     case copyChunk(TableChunk)
 }

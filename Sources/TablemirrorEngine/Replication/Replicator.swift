@@ -197,6 +197,10 @@ private final class ChangeRouter {
                 try flush()
                 try lane.send(.commit(commit))
                 begun = false
+                unsentPassed = nil
+            } else {
+                unsentPassed = commit
+                try sendPassedIfDue()
             }
             start = nil
             position = commit.endPosition
@@ -206,9 +210,28 @@ private final class ChangeRouter {
         }
     }
 
-    /// The source had nothing new: a quiet moment for the copies.
+    /// The source had nothing new: a quiet moment for the copies and the checkpoint.
     func idle() throws {
-        if start == nil { try send(copier.chunks(atBoundary: position)) }
+        guard start == nil else { return }
+        try send(copier.chunks(atBoundary: position))
+        if let commit = unsentPassed {
+            try lane.send(.passed(commit))
+            unsentPassed = nil
+            lastPassedSent = Date()
+        }
+    }
+
+    /// The last transaction that did not concern the target, not yet told to the applier.
+    private var unsentPassed: TransactionCommit?
+    private var lastPassedSent = Date.distantPast
+    /// Transactions of other tables move the checkpoint at most this often (each move is a target write).
+    static let passedInterval: TimeInterval = 0.5
+
+    private func sendPassedIfDue() throws {
+        guard let commit = unsentPassed, Date().timeIntervalSince(lastPassedSent) >= Self.passedInterval else { return }
+        try lane.send(.passed(commit))
+        unsentPassed = nil
+        lastPassedSent = Date()
     }
 
     private func send(_ chunks: [TableChunk]) throws {

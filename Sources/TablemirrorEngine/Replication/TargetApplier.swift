@@ -86,6 +86,13 @@ final class TargetApplier {
                 pendingRowCount += changes.count
             }
             if pending.isWorthSending { try send(pending.take()) }
+        case let .passed(commit):
+            guard checkpoint.map({ $0.position.isBefore(commit.endPosition) }) ?? true else { return }
+            if !isOpen {
+                pending.append(["BEGIN"])
+                isOpen = true
+            }
+            groupEnd = Checkpoint(position: commit.endPosition, gtid: commit.gtid, sourceTimestamp: commit.timestamp)
         case let .copyChunk(chunk):
             if !isOpen {
                 pending.append(["BEGIN"])
