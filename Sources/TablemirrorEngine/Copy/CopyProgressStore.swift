@@ -52,6 +52,7 @@ public enum CopyProgressStore {
         try connection.execute(createStatement)
         // Added after the first version of the table.
         try connection.execute("ALTER TABLE \(table) ADD COLUMN IF NOT EXISTS `only_keys` LONGTEXT NULL AFTER `reason`")
+        try connection.execute(DeadLetterStore.createStatement)
     }
 
     /// Asks for a (new) copy of `source` into `target` — of the whole table, or of the rows with `keys` only

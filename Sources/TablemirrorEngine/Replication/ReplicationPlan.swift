@@ -9,6 +9,8 @@ public struct ReplicationPlan: Sendable {
         public var apply: TableApplyPlan
         /// Only source rows for which this SQL condition holds are in this replica.
         public var rowFilter: String?
+        /// What a change that the target refuses (a permanent error) does: stop the target, or go to its dead letters.
+        public var onError: Configuration.ErrorPolicy = .stop
     }
 
     public struct TargetPlan: Sendable {
@@ -38,7 +40,8 @@ public struct ReplicationPlan: Sendable {
                           targets[index].routes[name] == nil else { continue }  // the first matching mapping wins
                     let apply = TableApplyPlan(database: destination.database ?? targets[index].target.database,
                                                table: destination.table ?? table, keyColumns: key)
-                    targets[index].routes[name] = Route(source: name, apply: apply, rowFilter: mapping.rowFilter)
+                    targets[index].routes[name] = Route(source: name, apply: apply, rowFilter: mapping.rowFilter,
+                                                            onError: mapping.onError)
                 }
             }
         }

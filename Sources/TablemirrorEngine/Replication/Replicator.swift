@@ -62,21 +62,28 @@ public final class Replicator: Sendable {
         let current = CurrentStream()
         stop.onStop { current.interrupt() }
         var attempt = 0
+        var carefulUntil: BinlogPosition?
         while !stop.isStopped {
             do {
-                try runPipeline(plan, options: options, stop: stop, current: current) { attempt = 0 }
+                try runPipeline(plan, options: options, stop: stop, current: current, carefulUntil: carefulUntil) { attempt = 0 }
                 if stop.isStopped { break }
             } catch where stop.isStopped {
                 break
+            } catch let failure as ApplyFailure where !Self.isRetryable(failure.underlying) && failure.wasCareful == false {
+                // A refused change somewhere in a group: run that stretch again carefully, change by change,
+                // to dead-letter it or to stop right at its transaction.
+                logger.warning("target \(name): \(failure.underlying); applying up to \(failure.position.map { "\($0)" } ?? "there") change by change")
+                carefulUntil = failure.position
             } catch {
-                guard Self.isRetryable(error) else {
-                    logger.error("target \(name) stopped: \(error)")
-                    status.update(name) { $0.state = .stopped(error: "\(error)") }
+                let underlying = (error as? ApplyFailure)?.underlying ?? error
+                guard Self.isRetryable(underlying) else {
+                    logger.error("target \(name) stopped: \(underlying)")
+                    status.update(name) { $0.state = .stopped(error: "\(underlying)") }
                     return
                 }
                 attempt += 1
-                logger.warning("target \(name): \(error); retrying (attempt \(attempt))")
-                status.update(name) { $0.state = .retrying(attempt: attempt, error: "\(error)") }
+                logger.warning("target \(name): \(underlying); retrying (attempt \(attempt))")
+                status.update(name) { $0.state = .retrying(attempt: attempt, error: "\(underlying)") }
                 let wait = min(backoff.maximum, backoff.first * Double(1 << min(attempt - 1, 16)))
                 let until = Date().addingTimeInterval(wait)
                 while !stop.isStopped && Date() < until { usleep(50_000) }
@@ -86,11 +93,12 @@ public final class Replicator: Sendable {
     }
 
     private func runPipeline(_ plan: ReplicationPlan.TargetPlan, options: ConnectionOptions, stop: StopSignal,
-                             current: CurrentStream, connected: () -> Void) throws {
+                             current: CurrentStream, carefulUntil: BinlogPosition?, connected: () -> Void) throws {
         let name = plan.target.name
         status.update(name) { $0.state = .starting }
-        let applier = try TargetApplier(plan: plan, options: options, status: status)
-        try applier.prepare(onCopy: { status.update(name) { $0.state = .copying } }, logger: logger) {
+        let applier = try TargetApplier(plan: plan, options: options, status: status, logger: logger)
+        applier.carefulUntil = carefulUntil
+        try applier.prepare(onCopy: { status.update(name) { $0.state = .copying } }) {
             try MariaDBConnection(connections.source)
         }
         guard let start = applier.checkpoint?.position, !stop.isStopped else { return }
@@ -122,7 +130,9 @@ public final class Replicator: Sendable {
         }
         lane.finish()
         // The applier's own failure explains a failed send better than the send does.
-        if let applyError = lane.waitUntilDone() { throw applyError }
+        if let applyError = lane.waitUntilDone() {
+            throw ApplyFailure(underlying: applyError, position: applier.lastSeen, wasCareful: applier.isCareful)
+        }
         if let readError, !stop.isStopped { throw readError }
     }
 
@@ -161,6 +171,14 @@ private final class CurrentStream: @unchecked Sendable {
 }
 
 private struct StopRequested: Error {}
+
+/// The applier failed; where it had got, and whether it was applying carefully then.
+private struct ApplyFailure: Error, CustomStringConvertible {
+    var underlying: any Error
+    var position: BinlogPosition?
+    var wasCareful: Bool
+    var description: String { "\(underlying)" }
+}
 
 /// Sends the target the parts of each source transaction that concern it, and the online copies' chunks at
 /// their places between transactions.
@@ -293,7 +311,7 @@ private final class ApplierLane: @unchecked Sendable {
                 try applier.handle(item)
                 // Group commit: complete source transactions share one target transaction while more are
                 // already waiting, up to a limit; a lone transaction commits at once, so latency stays low.
-                if applier.isAtGroupBoundary && (queue.isEmpty || applier.groupedTransactions >= Self.groupLimit) {
+                if applier.isAtGroupBoundary && (queue.isEmpty || applier.isCareful || applier.groupedTransactions >= Self.groupLimit) {
                     try applier.commitGroup()
                 }
             }

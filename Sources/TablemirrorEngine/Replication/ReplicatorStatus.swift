@@ -24,6 +24,8 @@ public final class ReplicatorStatus: @unchecked Sendable {
         public var copies: [String: Int] = [:]
         /// Copies finished since the daemon started.
         public var finishedCopies = 0
+        /// Changes this daemon put in the target's dead letters.
+        public var deadLetters = 0
     }
 
     private let lock = NSLock()

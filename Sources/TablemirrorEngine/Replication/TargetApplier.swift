@@ -22,10 +22,12 @@ final class TargetApplier {
     var name: String { plan.target.name }
 
     private let status: ReplicatorStatus
+    private let logger: Logger
 
-    init(plan: ReplicationPlan.TargetPlan, options: ConnectionOptions, status: ReplicatorStatus) throws {
+    init(plan: ReplicationPlan.TargetPlan, options: ConnectionOptions, status: ReplicatorStatus, logger: Logger) throws {
         self.plan = plan
         self.status = status
+        self.logger = logger
         connection = try MariaDBConnection(options)
         // Values are written in UTC and exactly as decoded: no automatic ids for an explicit 0, no strict-mode
         // rejections of values the source accepted (zero dates, say).
@@ -34,7 +36,7 @@ final class TargetApplier {
 
     /// Reads the checkpoint; a target without one gets its tables copied from a snapshot first. A mapping added
     /// since gets its replica table created now and filled by an online copy while the stream runs.
-    func prepare(onCopy: () -> Void, logger: Logger, source: () throws -> MariaDBConnection) throws {
+    func prepare(onCopy: () -> Void, source: () throws -> MariaDBConnection) throws {
         try CopyProgressStore.ensureSchema(connection)
         checkpoint = try CheckpointStore.read(target: name, from: connection)
         guard checkpoint == nil else {
@@ -64,6 +66,8 @@ final class TargetApplier {
         case let .begin(start):
             isSkipping = checkpoint.map { start.position.isBefore($0.position) } ?? false
             isMidTransaction = !isSkipping
+            lastSeen = start.position
+            isCareful = carefulUntil.map { !$0.isBefore(start.position) } ?? false
         case let .rows(rows):
             guard !isSkipping else { return }
             if !isOpen {
@@ -82,7 +86,11 @@ final class TargetApplier {
                 if let condition = route.rowFilter {
                     changes = try RowFilter(condition: condition).apply(to: changes, using: connection)
                 }
-                pending.add(changes, to: table, plan: route.apply)
+                if isCareful {
+                    try applyOneByOne(changes, route: route)
+                } else {
+                    pending.add(changes, to: table, plan: route.apply)
+                }
                 pendingRowCount += changes.count
             }
             if pending.isWorthSending { try send(pending.take()) }
@@ -111,6 +119,7 @@ final class TargetApplier {
             groupEnd = Checkpoint(position: commit.endPosition, gtid: commit.gtid, sourceTimestamp: commit.timestamp)
             groupedTransactions += 1
             isMidTransaction = false
+            lastSeen = commit.endPosition
         }
     }
 
@@ -130,12 +139,14 @@ final class TargetApplier {
         isBegunOnServer = false
         if let next = groupEnd { checkpoint = next }
         let rows = pendingRowCount, transactions = groupedTransactions, finishedCopies = pendingFinishedCopies
+        let deadLetters = pendingDeadLetters
         resetGroup()
         status.update(name) {
             $0.appliedTransactions += transactions
             $0.appliedRows += rows
             $0.targetTransactions += 1
             $0.finishedCopies += finishedCopies
+            $0.deadLetters += deadLetters
         }
     }
 
@@ -145,11 +156,53 @@ final class TargetApplier {
         groupEnd = nil
         pendingCopyChunks = 0
         pendingFinishedCopies = 0
+        pendingDeadLetters = 0
     }
 
     /// Copy chunks in the open target transaction (a group of chunks alone, on a quiet source, commits too).
     private var pendingCopyChunks = 0
     private var pendingFinishedCopies = 0
+
+    /// Where the source transactions handed to this applier had got: after a permanent failure, the pipeline
+    /// runs again carefully up to here.
+    private(set) var lastSeen: BinlogPosition?
+    /// Source transactions starting at or before this position are applied carefully: each in its own target
+    /// transaction, each row change in its own statement, so a refused change is known exactly — it goes to
+    /// the dead letters (`on_error: dead-letter`) or stops the target right at its transaction (`stop`).
+    var carefulUntil: BinlogPosition?
+    /// The current source transaction is applied carefully.
+    private(set) var isCareful = false
+    private var pendingDeadLetters = 0
+
+    private func applyOneByOne(_ changes: [RowChangeMessage], route: ReplicationPlan.Route) throws {
+        pending.closeFolds()
+        try send(pending.take())
+        for change in changes {
+            let sql = RowChangeSQL.statements(for: [change], plan: route.apply).joined(separator: ";\n")
+            guard !sql.isEmpty else { continue }
+            guard route.onError == .deadLetter else {
+                try connection.execute(sql)
+                continue
+            }
+            guard let error = try refusal(of: "SAVEPOINT tm_change;\n" + sql) else { continue }
+            try connection.execute("ROLLBACK TO SAVEPOINT tm_change")
+            try connection.execute(DeadLetterStore.insertStatement(target: name, change: change, keyColumns: route.apply.keyColumns,
+                                                                    error: error))
+            pendingDeadLetters += 1
+            logger.error("target \(name): \(change.operation.rawValue) on \(change.database).\(change.table) at \(change.file):\(change.startOffset) dead-lettered: [\(error.code)] \(error.message)")
+        }
+    }
+
+    /// Runs `sql`; returns the error if the target refused it for good (a retryable error is thrown).
+    private func refusal(of sql: String) throws(MariaDBError) -> MariaDBError? {
+        do {
+            try connection.execute(sql)
+            return nil
+        } catch {
+            if error.isRetryable { throw error }
+            return error
+        }
+    }
 
     /// One round trip for everything pending: BEGIN, rows, and at the end the checkpoint and COMMIT.
     private func send(_ sql: String) throws {
