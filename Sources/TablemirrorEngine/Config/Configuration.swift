@@ -49,9 +49,32 @@ public struct Configuration: Sendable, Equatable {
         public var line: Int
     }
 
+    /// Where alerts go and when they fire.
+    public struct Alerts: Sendable, Equatable {
+        public enum Channel: Sendable, Equatable {
+            /// HTTP POST of the alert as a JSON document.
+            case webhook(url: String)
+            /// Run through `/bin/sh -c`, with the alert in its environment (TM_ALERT_*) and as JSON on stdin.
+            case command(String)
+            /// The daemon's own log.
+            case log
+        }
+
+        /// A target further behind than this many seconds …
+        public var lagSeconds: Double = 60
+        /// … for longer than this is alerted.
+        public var lagGraceSeconds: Double = 30
+        /// A condition that lasts is alerted again this often (0: once).
+        public var repeatSeconds: Double = 3600
+        public var channels: [Channel] = [.log]
+
+        public init() {}
+    }
+
     public var source: Source
     public var targets: [Target]
     public var mappings: [Mapping]
+    public var alerts = Alerts()
 
     public func target(named name: String) -> Target? {
         targets.first { $0.name == name }

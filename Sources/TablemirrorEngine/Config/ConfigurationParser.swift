@@ -21,11 +21,46 @@ public struct ConfigurationParser {
         } catch {
             throw failure(nil, "", "not valid YAML: \(error)")
         }
-        let top = try fields(root, "", allowed: ["source", "targets", "mappings"])
+        let top = try fields(root, "", allowed: ["source", "targets", "mappings", "alerts"])
         let source = try parseSource(try required(top, "source", in: root, path: ""))
         let targets = try parseTargets(try required(top, "targets", in: root, path: ""))
         let mappings = try parseMappings(try required(top, "mappings", in: root, path: ""), targets: targets)
-        return Configuration(source: source, targets: targets, mappings: mappings)
+        var configuration = Configuration(source: source, targets: targets, mappings: mappings)
+        if let alerts = top["alerts"] { configuration.alerts = try parseAlerts(alerts) }
+        return configuration
+    }
+
+    private func parseAlerts(_ node: Node) throws(ConfigurationError) -> Configuration.Alerts {
+        let map = try fields(node, "alerts", allowed: ["lag_seconds", "lag_grace_seconds", "repeat_seconds", "channels"])
+        var alerts = Configuration.Alerts()
+        let limit = 365 * 86_400
+        if let value = try integer(map["lag_seconds"], "alerts.lag_seconds", range: 1...limit) { alerts.lagSeconds = Double(value) }
+        if let value = try integer(map["lag_grace_seconds"], "alerts.lag_grace_seconds", range: 0...limit) { alerts.lagGraceSeconds = Double(value) }
+        if let value = try integer(map["repeat_seconds"], "alerts.repeat_seconds", range: 0...limit) { alerts.repeatSeconds = Double(value) }
+        if let channels = map["channels"] {
+            guard case let .sequence(sequence) = channels else { throw failure(channels, "alerts.channels", "must be a list of channels") }
+            alerts.channels = []
+            for (index, item) in sequence.enumerated() {
+                let path = "alerts.channels[\(index)]"
+                let channel = try fields(item, path, allowed: ["type", "url", "command"])
+                let type = try string(try required(channel, "type", in: item, path: path), "\(path).type")
+                switch type {
+                case "webhook":
+                    let url = try string(try required(channel, "url", in: item, path: path), "\(path).url")
+                    guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
+                        throw failure(channel["url"], "\(path).url", "must be an http:// or https:// URL")
+                    }
+                    alerts.channels.append(.webhook(url: url))
+                case "command":
+                    alerts.channels.append(.command(try string(try required(channel, "command", in: item, path: path), "\(path).command")))
+                case "log":
+                    alerts.channels.append(.log)
+                default:
+                    throw failure(channel["type"], "\(path).type", "'\(type)' is not one of: webhook, command, log")
+                }
+            }
+        }
+        return alerts
     }
 
     // MARK: Sections

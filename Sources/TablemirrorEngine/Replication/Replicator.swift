@@ -40,6 +40,12 @@ public final class Replicator: Sendable {
         let plan = try ReplicationPlan.resolve(configuration, source: try MariaDBConnection(connections.source))
         var threads: [Thread] = []
         let finished = DispatchGroup()
+        let monitor = AlertMonitor(alerts: configuration.alerts, connections: connections, status: status, logger: logger)
+        let monitorStop = StopSignal()
+        let monitorThread = Thread { monitor.run(until: monitorStop) }
+        monitorThread.name = "tablemirror-alerts"
+        monitorThread.start()
+        defer { monitorStop.stop() }
         for targetPlan in plan.targets {
             guard let options = connections.targets[targetPlan.target.name] else {
                 throw EngineError.invalidArgument("no connection for target \(targetPlan.target.name)")
@@ -54,6 +60,9 @@ public final class Replicator: Sendable {
             thread.start()
         }
         finished.wait()
+        // Targets that stopped on an error wait for the operator: the daemon stays up (alerts repeat, status
+        // answers) until told to stop.
+        while !stop.isStopped { usleep(100_000) }
     }
 
     /// Runs one target's pipeline again and again until stopped or permanently failed.
@@ -75,15 +84,22 @@ public final class Replicator: Sendable {
                 logger.warning("target \(name): \(failure.underlying); applying up to \(failure.position.map { "\($0)" } ?? "there") change by change")
                 carefulUntil = failure.position
             } catch {
-                let underlying = (error as? ApplyFailure)?.underlying ?? error
+                let underlying = (error as? ApplyFailure)?.underlying ?? (error as? SourceFailure)?.underlying ?? error
+                let failure = ReplicatorStatus.Failure.of(underlying, fromSource: error is SourceFailure)
                 guard Self.isRetryable(underlying) else {
                     logger.error("target \(name) stopped: \(underlying)")
-                    status.update(name) { $0.state = .stopped(error: "\(underlying)") }
+                    status.update(name) {
+                        $0.state = .stopped(error: "\(underlying)")
+                        $0.failure = failure
+                    }
                     return
                 }
                 attempt += 1
                 logger.warning("target \(name): \(underlying); retrying (attempt \(attempt))")
-                status.update(name) { $0.state = .retrying(attempt: attempt, error: "\(underlying)") }
+                status.update(name) {
+                    $0.state = .retrying(attempt: attempt, error: "\(underlying)")
+                    $0.failure = failure
+                }
                 let wait = min(backoff.maximum, backoff.first * Double(1 << min(attempt - 1, 16)))
                 let until = Date().addingTimeInterval(wait)
                 while !stop.isStopped && Date() < until { usleep(50_000) }
@@ -102,15 +118,23 @@ public final class Replicator: Sendable {
             try MariaDBConnection(connections.source)
         }
         guard let start = applier.checkpoint?.position, !stop.isStopped else { return }
-        let schema = try MariaDBConnection(connections.source)
-        let source = try RemoteEventSource(connections.source, request: BinlogStreamRequest(
-            start: .position(file: start.file, offset: start.offset), serverID: streamServerID(for: name),
-            heartbeatSeconds: 1))
+        let schema: MariaDBConnection, source: RemoteEventSource
+        do {
+            schema = try MariaDBConnection(connections.source)
+            source = try RemoteEventSource(connections.source, request: BinlogStreamRequest(
+                start: .position(file: start.file, offset: start.offset), serverID: streamServerID(for: name),
+                heartbeatSeconds: 1))
+        } catch {
+            throw SourceFailure(underlying: error)
+        }
         current.set(source.stream.interrupter)
         defer { current.set(nil) }
         if stop.isStopped { return }
         connected()
-        status.update(name) { $0.state = .streaming }
+        status.update(name) {
+            $0.state = .streaming
+            $0.failure = nil
+        }
 
         let copier = try OnlineCopyDriver(plan: plan, source: connections.source, target: options, status: status, logger: logger)
         let lane = ApplierLane(applier: applier)
@@ -133,7 +157,7 @@ public final class Replicator: Sendable {
         if let applyError = lane.waitUntilDone() {
             throw ApplyFailure(underlying: applyError, position: applier.lastSeen, wasCareful: applier.isCareful)
         }
-        if let readError, !stop.isStopped { throw readError }
+        if let readError, !stop.isStopped { throw SourceFailure(underlying: readError) }
     }
 
     /// Each pipeline is its own replica connection to the source and needs its own server id.
@@ -171,6 +195,12 @@ private final class CurrentStream: @unchecked Sendable {
 }
 
 private struct StopRequested: Error {}
+
+/// Reading the source failed: it is unreachable, its binlog is gone, or an event is corrupt.
+private struct SourceFailure: Error, CustomStringConvertible {
+    var underlying: any Error
+    var description: String { "\(underlying)" }
+}
 
 /// The applier failed; where it had got, and whether it was applying carefully then.
 private struct ApplyFailure: Error, CustomStringConvertible {

@@ -1,4 +1,5 @@
 import Foundation
+import MariaDBClient
 
 /// What each target's pipeline is doing, shared between the pipelines and whoever reports on them.
 public final class ReplicatorStatus: @unchecked Sendable {
@@ -26,6 +27,30 @@ public final class ReplicatorStatus: @unchecked Sendable {
         public var finishedCopies = 0
         /// Changes this daemon put in the target's dead letters.
         public var deadLetters = 0
+        /// What the last failure was about (while retrying or stopped).
+        public var failure: Failure?
+        /// Source commit time of the oldest transaction handed to the target and not yet committed there.
+        public var pendingSince: UInt32?
+
+        /// Seconds the target is behind: how long ago its oldest uncommitted source transaction committed.
+        public func lagSeconds(now: Date = Date()) -> Double {
+            pendingSince.map { max(0, now.timeIntervalSince1970 - Double($0)) } ?? 0
+        }
+    }
+
+    public enum Failure: String, Sendable, Equatable {
+        case sourceUnreachable = "source-unreachable"
+        case binlogPurged = "binlog-purged"
+        case corruptEvent = "corrupt-event"
+        case target
+
+        static func of(_ error: any Error, fromSource: Bool) -> Failure {
+            switch error {
+            case let error as MariaDBError where error.kind == .binlogUnavailable: return .binlogPurged
+            case EngineError.corruptEvent: return .corruptEvent
+            default: return fromSource ? .sourceUnreachable : .target
+            }
+        }
     }
 
     private let lock = NSLock()

@@ -68,6 +68,10 @@ final class TargetApplier {
             isMidTransaction = !isSkipping
             lastSeen = start.position
             isCareful = carefulUntil.map { !$0.isBefore(start.position) } ?? false
+            if !isSkipping && oldestPending == nil {
+                oldestPending = start.timestamp
+                status.update(name) { $0.pendingSince = start.timestamp }
+            }
         case let .rows(rows):
             guard !isSkipping else { return }
             if !isOpen {
@@ -141,7 +145,9 @@ final class TargetApplier {
         let rows = pendingRowCount, transactions = groupedTransactions, finishedCopies = pendingFinishedCopies
         let deadLetters = pendingDeadLetters
         resetGroup()
+        oldestPending = nil
         status.update(name) {
+            $0.pendingSince = nil
             $0.appliedTransactions += transactions
             $0.appliedRows += rows
             $0.targetTransactions += 1
@@ -173,6 +179,8 @@ final class TargetApplier {
     /// The current source transaction is applied carefully.
     private(set) var isCareful = false
     private var pendingDeadLetters = 0
+    /// Source commit time of the first transaction of the open target transaction (for lag).
+    private var oldestPending: UInt32?
 
     private func applyOneByOne(_ changes: [RowChangeMessage], route: ReplicationPlan.Route) throws {
         pending.closeFolds()

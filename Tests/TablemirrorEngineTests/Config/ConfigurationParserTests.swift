@@ -89,4 +89,29 @@ struct ConfigurationParserTests {
         #expect(table.matches(database: "product", table: name) == matches)
         #expect(!table.matches(database: "other", table: name))
     }
+
+    @Test func alertsParseWithDefaultsAndNameTheirErrors() throws {
+        #expect(try parse(minimal).alerts.channels == [.log])
+        let configuration = try parse(minimal + """
+
+            alerts:
+              lag_seconds: 30
+              lag_grace_seconds: 10
+              repeat_seconds: 0
+              channels:
+                - { type: webhook, url: "http://127.0.0.1:9000/hook" }
+                - { type: command, command: "logger -t tablemirror" }
+                - { type: log }
+            """)
+        #expect(configuration.alerts.lagSeconds == 30 && configuration.alerts.lagGraceSeconds == 10 && configuration.alerts.repeatSeconds == 0)
+        #expect(configuration.alerts.channels == [.webhook(url: "http://127.0.0.1:9000/hook"), .command("logger -t tablemirror"), .log])
+        let bad = error(minimal + """
+
+            alerts:
+              channels:
+                - { type: pager }
+            """)
+        #expect(bad?.key == "alerts.channels[0].type")
+        #expect(bad?.line == 12)
+    }
 }

@@ -16,6 +16,8 @@ struct RefusedChangeTests {
     var stopping: String { "tm_rst_\(id)" }
 
     @Test func deadLetterGoesOnAndStopStopsAtTheTransaction() throws {
+        let receiver = try HTTPReceiver()
+        defer { receiver.stop() }
         let admin = try TestServer.connect()
         try admin.execute("""
             CREATE DATABASE \(source); CREATE DATABASE \(lettered); CREATE DATABASE \(stopping);
@@ -26,7 +28,7 @@ struct RefusedChangeTests {
             try? admin.execute("DROP DATABASE \(source); DROP DATABASE \(lettered); DROP DATABASE \(stopping)")
             try? admin.execute("DELETE FROM _tablemirror.checkpoint WHERE target IN ('dl_\(id)', 'st_\(id)'); DELETE FROM _tablemirror.dead_letter WHERE target = 'dl_\(id)'")
         }
-        let configuration = try ConfigurationParser(file: "refused.yaml").parse("""
+        var configuration = try ConfigurationParser(file: "refused.yaml").parse("""
             source: { user: tm, server_id: \(3000 + id % 1000) }
             targets:
               dl_\(id): { user: tm, database: \(lettered) }
@@ -35,6 +37,7 @@ struct RefusedChangeTests {
               - { source: \(source).items, targets: [dl_\(id)], on_error: dead-letter }
               - { source: \(source).items, targets: [st_\(id)] }
             """)
+        configuration.alerts.channels = [.webhook(url: receiver.url)]
         let running = RunningReplicator(configuration, targets: ["dl_\(id)": TestServer.options(), "st_\(id)": TestServer.options()],
                                         source: TestServer.options())
         defer { running.stop() }
@@ -64,6 +67,10 @@ struct RefusedChangeTests {
         }, "the stop target did not stop")
         #expect(ids(stopping) == ["1", "2", "3", "4"], "the stop target applied past the refused transaction: \(ids(stopping))")
         #expect(running.status.snapshot()["dl_\(id)"]?.deadLetters == 1)
+        func firing(_ key: String) -> Bool {
+            receiver.received.contains { $0.contains("\"key\":\"\(key)\"") && $0.contains("\"state\":\"firing\"") }
+        }
+        #expect(waitUntil(20) { firing("dead-letter:dl_\(id)") && firing("target-stopped:st_\(id)") }, "alerts: \(receiver.received)")
 
         // The operator lifts the constraint and retries: the row comes from the source, through the daemon.
         try admin.execute("ALTER TABLE \(lettered).items DROP CONSTRAINT positive")
@@ -73,5 +80,7 @@ struct RefusedChangeTests {
         #expect(try CopyRequests.wait(for: requested, connections: connections, timeout: 60) { _ in })
         #expect(ids(lettered) == ["1", "2", "3", "4", "5", "6", "7"])
         #expect(try DeadLetterStore.count(target: "dl_\(id)", on: admin) == 0)
+        #expect(waitUntil(20) { receiver.received.contains { $0.contains("\"key\":\"dead-letter:dl_\(id)\"") && $0.contains("\"state\":\"resolved\"") } },
+                "no resolved dead-letter alert")
     }
 }

@@ -1,0 +1,100 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Logging
+
+/// Sends notifications to the configured channels. A channel that fails is logged and does not hold up the
+/// others; alerts carry no secrets (error texts name servers as user@host:port, never a password).
+public struct AlertDispatcher: Sendable {
+    public let channels: [Configuration.Alerts.Channel]
+    let logger: Logger
+    /// A webhook or command gets this long.
+    static let timeoutSeconds = 10.0
+
+    public init(channels: [Configuration.Alerts.Channel], logger: Logger = Logger(label: "tablemirror.alerts")) {
+        self.channels = channels
+        self.logger = logger
+    }
+
+    public func send(_ alert: Alert) {
+        for channel in channels {
+            switch channel {
+            case .log:
+                let text = "alert \(alert.state.rawValue) [\(alert.key)]: \(alert.message)"
+                if alert.state == .firing { logger.error("\(text)") } else { logger.notice("\(text)") }
+            case let .webhook(url):
+                if let problem = post(alert, to: url) { logger.warning("alert webhook \(url): \(problem)") }
+            case let .command(command):
+                if let problem = run(command, with: alert) { logger.warning("alert command: \(problem)") }
+            }
+        }
+    }
+
+    private func post(_ alert: Alert, to url: String) -> String? {
+        guard let address = URL(string: url) else { return "not a URL" }
+        var request = URLRequest(url: address, timeoutInterval: Self.timeoutSeconds)
+        request.httpMethod = "POST"
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.httpBody = Data(alert.json.utf8)
+        let done = DispatchSemaphore(value: 0)
+        let outcome = WebhookOutcome()
+        URLSession.shared.dataTask(with: request) { _, response, error in
+            if let error {
+                outcome.set(error.localizedDescription)
+            } else if let status = (response as? HTTPURLResponse)?.statusCode, !(200..<300).contains(status) {
+                outcome.set("HTTP \(status)")
+            }
+            done.signal()
+        }.resume()
+        if done.wait(timeout: .now() + Self.timeoutSeconds + 1) == .timedOut { return "no answer within \(Int(Self.timeoutSeconds)) s" }
+        return outcome.problem
+    }
+
+    private func run(_ command: String, with alert: Alert) -> String? {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", command]
+        var environment = ProcessInfo.processInfo.environment
+        environment["TM_ALERT_KEY"] = alert.key
+        environment["TM_ALERT_KIND"] = alert.kind
+        environment["TM_ALERT_STATE"] = alert.state.rawValue
+        environment["TM_ALERT_TARGET"] = alert.target ?? ""
+        environment["TM_ALERT_MESSAGE"] = alert.message
+        process.environment = environment
+        let input = Pipe()
+        process.standardInput = input
+        do {
+            try process.run()
+        } catch {
+            return "cannot run: \(error)"
+        }
+        input.fileHandleForWriting.write(Data((alert.json + "\n").utf8))
+        try? input.fileHandleForWriting.close()
+        let deadline = Date().addingTimeInterval(Self.timeoutSeconds)
+        while process.isRunning && Date() < deadline { usleep(20_000) }
+        if process.isRunning {
+            process.terminate()
+            return "still running after \(Int(Self.timeoutSeconds)) s; stopped"
+        }
+        return process.terminationStatus == 0 ? nil : "exited with status \(process.terminationStatus)"
+    }
+}
+
+/// A webhook's failure, set from URLSession's queue.
+private final class WebhookOutcome: @unchecked Sendable {
+    private let lock = NSLock()
+    private var text: String?
+
+    func set(_ problem: String) {
+        lock.lock()
+        text = problem
+        lock.unlock()
+    }
+
+    var problem: String? {
+        lock.lock()
+        defer { lock.unlock() }
+        return text
+    }
+}
