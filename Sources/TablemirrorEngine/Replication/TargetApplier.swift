@@ -1,3 +1,4 @@
+import Foundation
 import BinlogDecoding
 import Logging
 import MariaDBClient
@@ -74,10 +75,7 @@ final class TargetApplier {
             }
         case let .rows(rows):
             guard !isSkipping else { return }
-            if !isOpen {
-                pending.append(["BEGIN"])
-                isOpen = true
-            }
+            openGroup(at: lastSeen)
             var byTable: [QualifiedTableName: [RowChangeMessage]] = [:]
             var order: [QualifiedTableName] = []
             for row in rows {
@@ -100,16 +98,10 @@ final class TargetApplier {
             if pending.isWorthSending { try send(pending.take()) }
         case let .passed(commit):
             guard checkpoint.map({ $0.position.isBefore(commit.endPosition) }) ?? true else { return }
-            if !isOpen {
-                pending.append(["BEGIN"])
-                isOpen = true
-            }
+            openGroup(at: commit.endPosition)
             groupEnd = Checkpoint(position: commit.endPosition, gtid: commit.gtid, sourceTimestamp: commit.timestamp)
         case let .copyChunk(chunk):
-            if !isOpen {
-                pending.append(["BEGIN"])
-                isOpen = true
-            }
+            openGroup(at: chunk.position)
             // Folded changes of earlier transactions go first: the chunk replaces rows as of its position.
             pending.closeFolds()
             pending.append(chunk.statements)
@@ -144,6 +136,8 @@ final class TargetApplier {
         if let next = groupEnd { checkpoint = next }
         let rows = pendingRowCount, transactions = groupedTransactions, finishedCopies = pendingFinishedCopies
         let deadLetters = pendingDeadLetters
+        logGroup(result: "committed", rows: rows, transactions: transactions, chunks: pendingCopyChunks, deadLetters: deadLetters,
+                 end: groupEnd?.position)
         resetGroup()
         oldestPending = nil
         status.update(name) {
@@ -154,6 +148,42 @@ final class TargetApplier {
             $0.finishedCopies += finishedCopies
             $0.deadLetters += deadLetters
         }
+    }
+
+    /// Starts a target transaction unless one is open: BEGIN is queued, sent with the first statements.
+    private func openGroup(at position: BinlogPosition?) {
+        guard !isOpen else { return }
+        pending.append(["BEGIN"])
+        isOpen = true
+        groupNumber += 1
+        groupStarted = Date()
+        groupFirstPosition = position
+    }
+
+    /// Numbers this applier's target transactions, for the log.
+    private var groupNumber = 0
+    private var groupStarted = Date()
+    private var groupFirstPosition: BinlogPosition?
+
+    /// One structured line per target transaction: id, source positions, rows, start, end, result.
+    private func logGroup(result: String, rows: Int, transactions: Int, chunks: Int, deadLetters: Int, end: BinlogPosition?) {
+        let metadata: Logger.Metadata = [
+            "target": "\(name)", "group": "\(groupNumber)", "from": "\(groupFirstPosition.map { "\($0)" } ?? "-")",
+            "to": "\(end.map { "\($0)" } ?? "-")", "transactions": "\(transactions)", "rows": "\(rows)", "chunks": "\(chunks)",
+            "dead_letters": "\(deadLetters)", "start": "\(Self.timestamp(groupStarted))", "end": "\(Self.timestamp(Date()))",
+            "result": "\(result)",
+        ]
+        if result != "committed" {
+            logger.warning("group", metadata: metadata)
+        } else if transactions == 0 && chunks == 0 {
+            logger.debug("group", metadata: metadata)  // only the checkpoint moved past other tables' transactions
+        } else {
+            logger.info("group", metadata: metadata)
+        }
+    }
+
+    private static func timestamp(_ date: Date) -> String {
+        String(format: "%.6f", date.timeIntervalSince1970)
     }
 
     private func resetGroup() {
@@ -226,6 +256,10 @@ final class TargetApplier {
 
     /// Rolls back an open target transaction (on shutdown or error): nothing half-applied stays.
     func abandon() {
+        if isOpen {
+            logGroup(result: "rolled back", rows: pendingRowCount, transactions: groupedTransactions, chunks: pendingCopyChunks,
+                     deadLetters: pendingDeadLetters, end: lastSeen)
+        }
         if isBegunOnServer { try? connection.execute("ROLLBACK") }
         pending.discard()
         isOpen = false
