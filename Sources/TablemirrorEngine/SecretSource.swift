@@ -4,7 +4,7 @@ import Glibc
 
 /// Where a password comes from: a file (first line) or an environment variable. The value itself is never
 /// logged or put into an error message.
-public struct SecretSource: Sendable {
+public struct SecretSource: Sendable, Equatable {
     public var environmentVariable: String?
     public var file: String?
 

@@ -1,7 +1,7 @@
 import ArgumentParser
 
 @main
-struct Tablemirror: ParsableCommand {
+struct Tablemirror: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tablemirror",
         abstract: "Replicates MySQL/MariaDB tables into other databases from the binlog.",

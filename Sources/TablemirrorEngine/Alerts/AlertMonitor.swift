@@ -34,6 +34,7 @@ final class AlertMonitor: @unchecked Sendable {
                 countDeadLetters()
                 lastDeadLetterCount = now
             }
+            status.sampleRows(now: now.timeIntervalSince1970)
             let conditions = Self.conditions(status.snapshot(), deadLetters: deadLetterCounts, alerts: alerts, now: now)
             for alert in tracker.evaluate(conditions, now: now.timeIntervalSince1970) { dispatcher.send(alert) }
             var waited = 0.0

@@ -8,7 +8,7 @@ final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
     /// A ring of `capacity` slots: nothing moves or is freed under the lock.
     private var slots: [Element?]
     private var head = 0
-    private var count = 0
+    private var stored = 0
     private var finished = false
     private var failure: (any Error)?
 
@@ -21,19 +21,22 @@ final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
     func put(_ item: Element) -> Bool {
         condition.lock()
         defer { condition.unlock() }
-        while count == slots.count && !finished { condition.wait() }
+        while stored == slots.count && !finished { condition.wait() }
         guard !finished else { return false }
-        slots[(head + count) % slots.count] = item
-        count += 1
-        if count == 1 { condition.signal() }  // the consumer waits only when the queue is empty
+        slots[(head + stored) % slots.count] = item
+        stored += 1
+        if stored == 1 { condition.signal() }  // the consumer waits only when the queue is empty
         return true
     }
 
     /// Whether nothing is waiting right now.
-    var isEmpty: Bool {
+    var isEmpty: Bool { count == 0 }
+
+    /// Items waiting right now.
+    var count: Int {
         condition.lock()
         defer { condition.unlock() }
-        return count == 0
+        return stored
     }
 
     /// No more items will come; `error` (if any) is rethrown to the consumer after the last item.
@@ -49,15 +52,15 @@ final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
     func take() throws -> Element? {
         condition.lock()
         defer { condition.unlock() }
-        while count == 0 && !finished { condition.wait() }
-        guard count > 0 else {
+        while stored == 0 && !finished { condition.wait() }
+        guard stored > 0 else {
             if let failure { throw failure }
             return nil
         }
         let item = slots[head].take()
         head = (head + 1) % slots.count
-        count -= 1
-        if count == slots.count - 1 { condition.signal() }  // the producer waits only when the queue is full
+        stored -= 1
+        if stored == slots.count - 1 { condition.signal() }  // the producer waits only when the queue is full
         return item
     }
 }

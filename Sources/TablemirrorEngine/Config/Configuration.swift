@@ -71,10 +71,28 @@ public struct Configuration: Sendable, Equatable {
         public init() {}
     }
 
+    /// The daemon's local HTTP endpoint: /status, /metrics, /healthz and the resync and repair triggers.
+    public struct Admin: Sendable, Equatable {
+        /// Nil: no endpoint.
+        public var host: String? = "127.0.0.1"
+        public var port = 8477
+        /// Where the token requests must carry comes from; required when `host` is not a loopback address.
+        public var token = SecretSource(environmentVariable: nil, file: nil)
+
+        public init() {}
+
+        public var isLoopback: Bool { host == "127.0.0.1" || host == "::1" || host == "localhost" }
+        /// How operator commands reach the endpoint.
+        public var baseURL: String? {
+            host.map { "http://\($0 == "0.0.0.0" ? "127.0.0.1" : $0 == "::" ? "[::1]" : $0.contains(":") ? "[\($0)]" : $0):\(port)" }
+        }
+    }
+
     public var source: Source
     public var targets: [Target]
     public var mappings: [Mapping]
     public var alerts = Alerts()
+    public var admin = Admin()
 
     public func target(named name: String) -> Target? {
         targets.first { $0.name == name }

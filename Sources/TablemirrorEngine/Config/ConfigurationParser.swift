@@ -1,3 +1,4 @@
+import Foundation
 import Yams
 
 /// Reads a configuration file. Every error names the file, the line and the key, and an unknown key is an
@@ -21,13 +22,39 @@ public struct ConfigurationParser {
         } catch {
             throw failure(nil, "", "not valid YAML: \(error)")
         }
-        let top = try fields(root, "", allowed: ["source", "targets", "mappings", "alerts"])
+        let top = try fields(root, "", allowed: ["source", "targets", "mappings", "alerts", "admin"])
         let source = try parseSource(try required(top, "source", in: root, path: ""))
         let targets = try parseTargets(try required(top, "targets", in: root, path: ""))
         let mappings = try parseMappings(try required(top, "mappings", in: root, path: ""), targets: targets)
         var configuration = Configuration(source: source, targets: targets, mappings: mappings)
         if let alerts = top["alerts"] { configuration.alerts = try parseAlerts(alerts) }
+        if let admin = top["admin"] { configuration.admin = try parseAdmin(admin) }
         return configuration
+    }
+
+    private func parseAdmin(_ node: Node) throws(ConfigurationError) -> Configuration.Admin {
+        let map = try fields(node, "admin", allowed: ["listen", "token_env", "token_file"])
+        var admin = Configuration.Admin()
+        if let listenNode = map["listen"] {
+            let listen = try string(listenNode, "admin.listen")
+            if listen == "off" {
+                admin.host = nil
+            } else {
+                guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]), (1...65535).contains(port) else {
+                    throw failure(listenNode, "admin.listen", "must be HOST:PORT (127.0.0.1:8477) or off")
+                }
+                admin.host = String(listen[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+                admin.port = port
+            }
+        }
+        let tokenEnv = try map["token_env"].map { (node: Node) throws(ConfigurationError) in try string(node, "admin.token_env") }
+        let tokenFile = try map["token_file"].map { (node: Node) throws(ConfigurationError) in try string(node, "admin.token_file") }
+        if tokenEnv != nil && tokenFile != nil { throw failure(node, "admin", "give token_env or token_file, not both") }
+        admin.token = SecretSource(environmentVariable: tokenEnv, file: tokenFile)
+        if admin.host != nil, !admin.isLoopback, tokenEnv == nil, tokenFile == nil {
+            throw failure(map["listen"], "admin.token_env", "required when admin.listen is not a loopback address")
+        }
+        return admin
     }
 
     private func parseAlerts(_ node: Node) throws(ConfigurationError) -> Configuration.Alerts {

@@ -7,13 +7,23 @@ import MariaDBClient
 public struct StatusReport: Sendable {
     public struct Target: Sendable {
         public var name: String
-        /// caught up, behind, not started (no checkpoint yet), unreachable.
+        /// running, catching up, copying, retrying, stopped with error (from the daemon); daemon not running;
+        /// not started (no checkpoint yet); unreachable (the target's server).
         public var state: String
         public var lag: TargetLag?
+        /// Further behind than the maximum lag.
+        public var isBehind = false
         public var error: String?
         /// Copies (resyncs, new mappings) not finished.
         public var copies: [CopyProgressStore.Progress] = []
+        public var deadLetters: Int?
+        /// From the running daemon: rows/s over the last minute, and when each table last changed here.
+        public var rowsPerSecond: Double?
+        public var tablesAppliedAt: [String: Double] = [:]
     }
+
+    /// Whether a daemon answered on the admin endpoint.
+    public var daemonRunning = false
 
     public var head: SourceHead?
     public var targets: [Target]
@@ -22,6 +32,8 @@ public struct StatusReport: Sendable {
 
     public static func read(_ configuration: Configuration, connections: Replicator.Connections, maxLag: Double) throws -> StatusReport {
         var report = StatusReport(head: nil, targets: [], maxLag: maxLag)
+        let daemon = AdminClient.status(configuration.admin)
+        report.daemonRunning = daemon != nil
         var sizes: [String: UInt64] = [:]
         do {
             let source = try MariaDBConnection(connections.source)
@@ -36,10 +48,23 @@ public struct StatusReport: Sendable {
                 guard let options = connections.targets[target.name] else { throw EngineError.invalidArgument("no connection") }
                 let connection = try MariaDBConnection(options)
                 entry.copies = try CopyProgressStore.unfinished(target: target.name, on: connection)
+                entry.deadLetters = try DeadLetterStore.count(target: target.name, on: connection)
+                let live = daemon?[target.name]
+                entry.rowsPerSecond = live?["rows_per_second"] as? Double
+                entry.tablesAppliedAt = live?["tables_applied_at"] as? [String: Double] ?? [:]
+                if let error = live?["last_error"] as? String { entry.error = error }
                 if let head = report.head {
                     let lag = try TargetLag.read(target: target.name, on: connection, head: head, binlogSizes: sizes)
                     entry.lag = lag
-                    entry.state = lag.checkpoint == nil ? "not started" : (lag.seconds ?? 0) > maxLag ? "behind" : lag.bytes == 0 ? "caught up" : "catching up"
+                    entry.isBehind = (lag.seconds ?? 0) > maxLag
+                    let daemonState = live?["state"] as? String
+                    if lag.checkpoint == nil {
+                        entry.state = daemonState ?? "not started"
+                    } else if let daemonState {
+                        entry.state = daemonState == "running" && lag.bytes != 0 ? "catching up" : daemonState
+                    } else {
+                        entry.state = "daemon not running"
+                    }
                 } else {
                     entry.state = "source unreachable"
                 }
@@ -60,6 +85,7 @@ public struct StatusReport: Sendable {
     public func text() -> [String] {
         var lines: [String] = []
         if let head { lines.append("source head: \(head.position)\(head.gtid.map { " gtid \($0)" } ?? "")") }
+        lines.append(daemonRunning ? "daemon: running" : "daemon: not running (figures read from the databases)")
         if let sourceError { lines.append("source: unreachable: \(sourceError)") }
         for target in targets {
             var line = "\(target.name): \(target.state)"
@@ -68,9 +94,16 @@ public struct StatusReport: Sendable {
                 if let gtid = checkpoint.gtid { line += " gtid \(gtid)" }
                 if let bytes = lag.bytes { line += ", \(bytes) bytes behind" }
                 if let seconds = lag.seconds { line += ", \(String(format: "%.1f", seconds)) s behind" }
+                if target.isBehind { line += " (over --max-lag)" }
             }
+            if let rate = target.rowsPerSecond { line += ", \(Int(rate)) rows/s" }
+            if let count = target.deadLetters, count > 0 { line += ", \(count) dead letters" }
             if let error = target.error { line += ": \(error)" }
             lines.append(line)
+            for (table, at) in target.tablesAppliedAt.sorted(by: { $0.key < $1.key }) {
+                let when = Date(timeIntervalSince1970: at)
+                lines.append("  \(table): last change applied \(Self.iso(when))")
+            }
             for copy in target.copies {
                 lines.append("  copy of \(copy.source) (\(copy.reason)): \(copy.state.rawValue), \(copy.rows) rows in \(copy.chunks) chunks")
             }
@@ -88,13 +121,25 @@ public struct StatusReport: Sendable {
             fields.append("\"position\":" + (checkpoint.map { "{\"file\":\(Self.jsonString($0.position.file)),\"offset\":\($0.position.offset)}" } ?? "null"))
             fields.append("\"gtid\":" + (checkpoint?.gtid.map(Self.jsonString) ?? "null"))
             fields.append("\"last_error\":" + (target.error.map(Self.jsonString) ?? "null"))
+            fields.append("\"behind\":\(target.isBehind)")
+            fields.append("\"dead_letters\":" + (target.deadLetters.map(String.init) ?? "null"))
+            fields.append("\"rows_per_second\":" + (target.rowsPerSecond.map { String(format: "%.1f", $0) } ?? "null"))
+            fields.append("\"tables\":{" + target.tablesAppliedAt.sorted(by: { $0.key < $1.key }).map {
+                "\(Self.jsonString($0.key)):{\"last_applied_at\":\(Self.jsonString(Self.iso(Date(timeIntervalSince1970: $0.value))))}"
+            }.joined(separator: ",") + "}")
             fields.append("\"copies\":[" + target.copies.map {
                 "{\"table\":\(Self.jsonString($0.source.description)),\"reason\":\(Self.jsonString($0.reason)),\"state\":\"\($0.state.rawValue)\",\"rows\":\($0.rows),\"chunks\":\($0.chunks)}"
             }.joined(separator: ",") + "]")
             targetsJSON.append("{" + fields.joined(separator: ",") + "}")
         }
         let head = self.head.map { "{\"file\":\(Self.jsonString($0.position.file)),\"offset\":\($0.position.offset),\"gtid\":\($0.gtid.map(Self.jsonString) ?? "null")}" } ?? "null"
-        return "{\"source_head\":\(head),\"source_error\":\(sourceError.map(Self.jsonString) ?? "null"),\"max_lag\":\(maxLag),\"targets\":[\(targetsJSON.joined(separator: ","))]}"
+        return "{\"daemon_running\":\(daemonRunning),\"source_head\":\(head),\"source_error\":\(sourceError.map(Self.jsonString) ?? "null"),\"max_lag\":\(maxLag),\"targets\":[\(targetsJSON.joined(separator: ","))]}"
+    }
+
+    static func iso(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.string(from: date)
     }
 
     public static func jsonString(_ text: String) -> String {

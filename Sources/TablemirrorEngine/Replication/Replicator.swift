@@ -21,15 +21,17 @@ public final class Replicator: Sendable {
     public let configuration: Configuration
     public let connections: Connections
     public let status: ReplicatorStatus
-    let logger = Logger(label: "tablemirror")
+    public let metrics: ReplicatorMetrics
+    public let logger = Logger(label: "tablemirror")
     /// Waits between reconnection attempts: doubling from the first, capped at the last.
     let backoff: (first: Double, maximum: Double)
 
     public init(configuration: Configuration, connections: Connections, status: ReplicatorStatus = ReplicatorStatus(),
-                backoffSeconds: (first: Double, maximum: Double) = (1, 30)) {
+                metrics: ReplicatorMetrics = ReplicatorMetrics(), backoffSeconds: (first: Double, maximum: Double) = (1, 30)) {
         self.configuration = configuration
         self.connections = connections
         self.status = status
+        self.metrics = metrics
         backoff = backoffSeconds
     }
 
@@ -86,19 +88,23 @@ public final class Replicator: Sendable {
             } catch {
                 let underlying = (error as? ApplyFailure)?.underlying ?? (error as? SourceFailure)?.underlying ?? error
                 let failure = ReplicatorStatus.Failure.of(underlying, fromSource: error is SourceFailure)
+                metrics.count("tablemirror_errors_total", [("target", name), ("kind", failure.rawValue)])
                 guard Self.isRetryable(underlying) else {
                     logger.error("target \(name) stopped: \(underlying)")
                     status.update(name) {
                         $0.state = .stopped(error: "\(underlying)")
                         $0.failure = failure
+                        $0.lastError = "\(underlying)"
                     }
                     return
                 }
+                metrics.count("tablemirror_retries_total", [("target", name)])
                 attempt += 1
                 logger.warning("target \(name): \(underlying); retrying (attempt \(attempt))")
                 status.update(name) {
                     $0.state = .retrying(attempt: attempt, error: "\(underlying)")
                     $0.failure = failure
+                    $0.lastError = "\(underlying)"
                 }
                 let wait = min(backoff.maximum, backoff.first * Double(1 << min(attempt - 1, 16)))
                 let until = Date().addingTimeInterval(wait)
@@ -112,7 +118,7 @@ public final class Replicator: Sendable {
                              current: CurrentStream, carefulUntil: BinlogPosition?, connected: () -> Void) throws {
         let name = plan.target.name
         status.update(name) { $0.state = .starting }
-        let applier = try TargetApplier(plan: plan, options: options, status: status, logger: logger)
+        let applier = try TargetApplier(plan: plan, options: options, status: status, logger: logger, metrics: metrics)
         applier.carefulUntil = carefulUntil
         try applier.prepare(onCopy: { status.update(name) { $0.state = .copying } }) {
             try MariaDBConnection(connections.source)
@@ -140,13 +146,28 @@ public final class Replicator: Sendable {
         let lane = ApplierLane(applier: applier)
         let router = ChangeRouter(lane: lane, copier: copier, position: start)
         var readError: (any Error)?
+        let session = DecodeSession(schemaConnection: schema)
+        var reported = (events: 0, at: Date.distantPast)
+        // The reader's progress goes to the status and metrics at most twice a second.
+        func report(_ position: BinlogPosition) {
+            let now = Date()
+            guard now.timeIntervalSince(reported.at) >= 0.5 else { return }
+            metrics.count("tablemirror_reader_events_total", [("target", name)], by: session.eventCount - reported.events)
+            reported = (session.eventCount, now)
+            status.update(name) {
+                $0.readPosition = position
+                $0.queueDepth = lane.queueDepth
+            }
+        }
         do {
-            try DecodeSession(schemaConnection: schema).run(source, idle: {
+            try session.run(source, idle: {
                 if stop.isStopped { throw StopRequested() }
                 try router.idle()
+                report(router.readPosition)
             }) { change in
                 if stop.isStopped { throw StopRequested() }
                 try router.route(change)
+                if case .commit = change { report(router.readPosition) }
             }
         } catch is StopRequested {
         } catch {
@@ -220,6 +241,7 @@ private final class ChangeRouter {
     private var start: TransactionStart?
     /// Where the reader stands: after the last complete transaction (or statement) it read.
     private var position: BinlogPosition
+    var readPosition: BinlogPosition { position }
 
     init(lane: ApplierLane, copier: OnlineCopyDriver, position: BinlogPosition) {
         self.lane = lane
@@ -320,6 +342,8 @@ private final class ApplierLane: @unchecked Sendable {
     }
 
     func finish() { queue.finish() }
+
+    var queueDepth: Int { queue.count }
 
     func waitUntilDone() -> (any Error)? {
         done.lock()

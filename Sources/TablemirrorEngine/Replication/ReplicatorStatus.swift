@@ -1,4 +1,5 @@
 import Foundation
+import BinlogDecoding
 import MariaDBClient
 
 /// What each target's pipeline is doing, shared between the pipelines and whoever reports on them.
@@ -31,6 +32,34 @@ public final class ReplicatorStatus: @unchecked Sendable {
         public var failure: Failure?
         /// Source commit time of the oldest transaction handed to the target and not yet committed there.
         public var pendingSince: UInt32?
+        /// Where this target's reader has got in the source's binlog, and where its checkpoint is.
+        public var readPosition: BinlogPosition?
+        public var checkpoint: Checkpoint?
+        /// Items waiting in the applier's queue.
+        public var queueDepth = 0
+        /// When a change to each source table was last committed in this target (seconds since the epoch).
+        public var tablesAppliedAt: [String: Double] = [:]
+        /// The last error (retrying or stopped), kept after recovery for the status.
+        public var lastError: String?
+        /// Applied rows sampled once a second over the last minute, for rows/s.
+        public var rowSamples: [RowSample] = []
+
+        public struct RowSample: Sendable, Equatable {
+            public var at: Double
+            public var rows: Int
+        }
+
+        /// Rows per second over the samples kept (the last minute).
+        public var rowsPerSecond: Double {
+            guard let first = rowSamples.first, let last = rowSamples.last, last.at > first.at else { return 0 }
+            return Double(last.rows - first.rows) / (last.at - first.at)
+        }
+
+        /// Binlog bytes read but not yet committed here (within one binlog file; nil across a rotation).
+        public var lagBytes: UInt64? {
+            guard let read = readPosition, let applied = checkpoint?.position, read.file == applied.file else { return nil }
+            return read.offset > applied.offset ? read.offset - applied.offset : 0
+        }
 
         /// Seconds the target is behind: how long ago its oldest uncommitted source transaction committed.
         public func lagSeconds(now: Date = Date()) -> Double {
@@ -62,6 +91,18 @@ public final class ReplicatorStatus: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return targets
+    }
+
+    /// Keeps a minute of applied-row samples per target (called once a second).
+    func sampleRows(now: Double) {
+        lock.lock()
+        for name in Array(targets.keys) {
+            guard var target = targets[name] else { continue }
+            target.rowSamples.append(Target.RowSample(at: now, rows: target.appliedRows))
+            target.rowSamples.removeAll { now - $0.at > 60 }
+            targets[name] = target
+        }
+        lock.unlock()
     }
 
     func update(_ name: String, _ change: (inout Target) -> Void) {

@@ -24,11 +24,16 @@ final class TargetApplier {
 
     private let status: ReplicatorStatus
     private let logger: Logger
+    private let metrics: ReplicatorMetrics
+    /// Rows of the open target transaction per source table.
+    private var pendingTableRows: [String: Int] = [:]
 
-    init(plan: ReplicationPlan.TargetPlan, options: ConnectionOptions, status: ReplicatorStatus, logger: Logger) throws {
+    init(plan: ReplicationPlan.TargetPlan, options: ConnectionOptions, status: ReplicatorStatus, logger: Logger,
+         metrics: ReplicatorMetrics) throws {
         self.plan = plan
         self.status = status
         self.logger = logger
+        self.metrics = metrics
         connection = try MariaDBConnection(options)
         // Values are written in UTC and exactly as decoded: no automatic ids for an explicit 0, no strict-mode
         // rejections of values the source accepted (zero dates, say).
@@ -94,6 +99,7 @@ final class TargetApplier {
                     pending.add(changes, to: table, plan: route.apply)
                 }
                 pendingRowCount += changes.count
+                pendingTableRows[table.description, default: 0] += changes.count
             }
             if pending.isWorthSending { try send(pending.take()) }
         case let .passed(commit):
@@ -105,7 +111,7 @@ final class TargetApplier {
             // Folded changes of earlier transactions go first: the chunk replaces rows as of its position.
             pending.closeFolds()
             pending.append(chunk.statements)
-            pendingRowCount += chunk.rowCount
+            pendingCopiedRows += chunk.rowCount
             pendingCopyChunks += 1
             if chunk.isLast { pendingFinishedCopies += 1 }
         case let .commit(commit):
@@ -138,9 +144,19 @@ final class TargetApplier {
         let deadLetters = pendingDeadLetters
         logGroup(result: "committed", rows: rows, transactions: transactions, chunks: pendingCopyChunks, deadLetters: deadLetters,
                  end: groupEnd?.position)
+        let now = Date()
+        let target = [("target", name)]
+        for (table, count) in pendingTableRows { metrics.count("tablemirror_rows_applied_total", target + [("table", table)], by: count) }
+        metrics.count("tablemirror_transactions_applied_total", target, by: transactions)
+        metrics.count("tablemirror_dead_letters_total", target, by: deadLetters)
+        metrics.count("tablemirror_copied_rows_total", target, by: pendingCopiedRows)
+        metrics.time("tablemirror_apply_seconds", target, seconds: now.timeIntervalSince(groupStarted))
+        let tables = pendingTableRows.keys
         resetGroup()
         oldestPending = nil
         status.update(name) {
+            for table in tables { $0.tablesAppliedAt[table] = now.timeIntervalSince1970 }
+            $0.checkpoint = checkpoint
             $0.pendingSince = nil
             $0.appliedTransactions += transactions
             $0.appliedRows += rows
@@ -193,11 +209,14 @@ final class TargetApplier {
         pendingCopyChunks = 0
         pendingFinishedCopies = 0
         pendingDeadLetters = 0
+        pendingCopiedRows = 0
+        pendingTableRows.removeAll(keepingCapacity: true)
     }
 
     /// Copy chunks in the open target transaction (a group of chunks alone, on a quiet source, commits too).
     private var pendingCopyChunks = 0
     private var pendingFinishedCopies = 0
+    private var pendingCopiedRows = 0
 
     /// Where the source transactions handed to this applier had got: after a permanent failure, the pipeline
     /// runs again carefully up to here.

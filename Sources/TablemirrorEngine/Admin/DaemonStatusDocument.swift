@@ -1,0 +1,38 @@
+import Foundation
+
+/// The daemon's own view of its targets, as `/status` serves it (and `tablemirror status` merges it in).
+public enum DaemonStatusDocument {
+    public static func json(_ targets: [String: ReplicatorStatus.Target], now: Date = Date()) -> String {
+        let entries: [[String: Any]] = targets.sorted { $0.key < $1.key }.map { name, target in
+            var entry: [String: Any] = [
+                "name": name, "state": stateName(target.state), "lag_seconds": target.lagSeconds(now: now),
+                "rows_per_second": target.rowsPerSecond, "applied_rows": target.appliedRows,
+                "applied_transactions": target.appliedTransactions, "dead_letters": target.deadLetters,
+                "queue_depth": target.queueDepth, "copies": target.copies,
+                "tables_applied_at": target.tablesAppliedAt,
+            ]
+            if let bytes = target.lagBytes { entry["lag_bytes"] = bytes }
+            if let error = target.lastError { entry["last_error"] = error }
+            if let failure = target.failure { entry["failure"] = failure.rawValue }
+            if let read = target.readPosition { entry["read_position"] = ["file": read.file, "offset": read.offset] }
+            if let checkpoint = target.checkpoint {
+                entry["position"] = ["file": checkpoint.position.file, "offset": checkpoint.position.offset]
+            }
+            return entry
+        }
+        let data = (try? JSONSerialization.data(withJSONObject: ["targets": entries], options: [.sortedKeys])) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// running (streaming and caught up), catching up, copying, retrying, stopped with error, finished.
+    public static func stateName(_ state: ReplicatorStatus.State) -> String {
+        switch state {
+        case .starting: return "starting"
+        case .copying: return "copying"
+        case .streaming: return "running"
+        case .retrying: return "retrying"
+        case .stopped: return "stopped with error"
+        case .finished: return "finished"
+        }
+    }
+}
