@@ -24,7 +24,7 @@ struct TargetOutageTests {
             }
             try? admin.execute("DROP DATABASE \(source)")
         }
-        let configuration = try ConfigurationParser(file: "outage.yaml").parse("""
+        var configuration = try ConfigurationParser(file: "outage.yaml").parse("""
             source: { user: tm, server_id: \(5000 + id % 1000) }
             targets:
               near_\(id): { user: tm, database: \(near) }
@@ -32,6 +32,10 @@ struct TargetOutageTests {
             mappings:
               - { source: \(source).items, targets: [near_\(id), far_\(id)] }
             """)
+        configuration.admin.host = nil
+        let connections = Replicator.Connections(source: TestServer.options(),
+                                                 targets: ["near_\(id)": TestServer.options(), "far_\(id)": TestTargetServer.options()])
+        func report() throws -> StatusReport { try StatusReport.read(configuration, connections: connections, maxLag: 10) }
         let running = RunningReplicator(configuration, targets: ["near_\(id)": TestServer.options(), "far_\(id)": TestTargetServer.options()],
                                         source: TestServer.options(), backoffSeconds: (0.2, 2))
         defer { running.stop() }
@@ -64,6 +68,11 @@ struct TargetOutageTests {
             usleep(500_000)
         }
         #expect(!nearLagged, "the near target fell behind while the far one was down")
+        // `status` during the outage: the stopped target cannot be read (exit 2), the other is current.
+        let during = try report()
+        #expect(during.exitCode == 2)
+        #expect(during.targets.first { $0.name == "far_\(id)" }?.state == "unreachable")
+        #expect(during.targets.first { $0.name == "near_\(id)" }?.isBehind == false)
         if case .retrying = status.snapshot()["far_\(id)"]?.state {} else {
             Issue.record("the far target is not retrying during the outage: \(String(describing: status.snapshot()["far_\(id)"]))")
         }
@@ -72,5 +81,7 @@ struct TargetOutageTests {
         #expect(waitUntil(120) {
             equal(try? TestTargetServer.connect(), "\(far).items") && status.snapshot()["far_\(id)"]?.state == .streaming
         }, "the far target did not catch up")
+        #expect(waitUntil(30) { (try? report().targets.allSatisfy { $0.lag?.bytes == 0 }) == true }, "status does not show both caught up")
+        #expect(try report().exitCode == 0)
     }
 }
