@@ -19,7 +19,7 @@ struct Resync: ParsableCommand {
 
     func run() throws {
         do {
-            let (_, connections, plan) = try options.load()
+            let (configuration, connections, plan) = try options.load()
             let selection = try TableSelection.resolve([table], target: target, plan: plan)
             try CopyRequests.request(selection.entries, reason: "resync", connections: connections)
             print("resync of \(table) requested for \(selection.entries.map(\.target.name).joined(separator: ", "))")
@@ -29,6 +29,7 @@ struct Resync: ParsableCommand {
             }
             let comparisons = try Verification.run(selection.entries, connections: connections)
             for line in VerificationReport.text(comparisons) { print("verify: " + line) }
+            try DriftAlerts.report(comparisons, alerts: configuration.alerts, connections: connections)
             if comparisons.contains(where: { !$0.differences.isEmpty }) { throw ExitCode(1) }
         } catch let exit as ExitCode {
             throw exit

@@ -25,7 +25,7 @@ struct Verify: ParsableCommand {
 
     func run() throws {
         do {
-            let (_, connections, plan) = try options.load()
+            let (configuration, connections, plan) = try options.load()
             let selection = try TableSelection.resolve(tables, target: target, plan: plan)
             var comparisons = try Verification.run(selection.entries, connections: connections) { comparison in
                 if !json { for line in VerificationReport.text([comparison]) { print(line) } }
@@ -41,6 +41,7 @@ struct Verify: ParsableCommand {
                     if !json { for line in VerificationReport.text([comparison]).map({ "after repair: " + $0 }) { print(line) } }
                 }
             }
+            try DriftAlerts.report(comparisons, alerts: configuration.alerts, connections: connections)
             if json { print(VerificationReport.json(comparisons)) }
             if comparisons.contains(where: { !$0.differences.isEmpty }) { throw ExitCode(1) }
         } catch let exit as ExitCode {

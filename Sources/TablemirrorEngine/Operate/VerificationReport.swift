@@ -7,7 +7,8 @@ public enum VerificationReport {
         var lines: [String] = []
         for comparison in comparisons {
             let differences = comparison.differences
-            let head = "\(comparison.target): \(comparison.source) → \(comparison.replica): \(comparison.sourceRows) source rows in \(comparison.chunks) chunks"
+            var head = "\(comparison.target): \(comparison.source) → \(comparison.replica): \(comparison.sourceRows) source rows in \(comparison.chunks) chunks"
+            if comparison.unsettledRows > 0 { head += " (\(comparison.unsettledRows) rows changing on the source throughout, not compared)" }
             guard !differences.isEmpty else {
                 lines.append(head + ": identical")
                 continue
@@ -29,6 +30,7 @@ public enum VerificationReport {
             return [
                 "target": comparison.target, "source": comparison.source.description, "replica": comparison.replica.description,
                 "source_rows": comparison.sourceRows, "chunks": comparison.chunks, "identical": comparison.differences.isEmpty,
+                "unsettled_rows": comparison.unsettledRows,
                 "only_in_source": keys(comparison.differences.onlyInSource),
                 "only_in_replica": keys(comparison.differences.onlyInReplica),
                 "different": keys(comparison.differences.different),

@@ -33,6 +33,8 @@ public struct TableComparison: Sendable, Equatable {
     public var chunks = 0
     public var sourceRows = 0
     public var differences = RowDifferences()
+    /// Rows that still differed but that the source kept changing through every re-check: not reported.
+    public var unsettledRows = 0
 
     /// `id=5` or `(a=1, b='x')`.
     public func describe(_ key: [String]) -> String {

@@ -51,7 +51,7 @@ struct TableVerifier {
             guard let upper else { break }
             lower = upper
         }
-        comparison.differences = try recheck(suspects)
+        (comparison.differences, comparison.unsettledRows) = try recheck(suspects)
         return comparison
     }
 
@@ -87,6 +87,11 @@ struct TableVerifier {
 
     /// Keys and row hashes of both sides where `condition` holds, compared.
     private func rowDifferences(_ condition: String?) throws -> RowDifferences {
+        try compareRows(condition).differences
+    }
+
+    /// The differing rows where `condition` holds, and the source's row hashes there (for the re-checks).
+    private func compareRows(_ condition: String?) throws -> (differences: RowDifferences, source: [[String]: String]) {
         let select = "SELECT \(keyColumns.joined(separator: ", ")), \(format.rowHash) FROM "
         let order = " ORDER BY \(keyColumns.joined(separator: ", "))"
         let left = try hashes(source.query(select + sourceTable + whereClause(condition, filtered: true) + order))
@@ -100,7 +105,7 @@ struct TableVerifier {
             }
         }
         differences.onlyInReplica = right.keys.filter { left[$0] == nil }
-        return differences
+        return (differences, left)
     }
 
     private func hashes(_ result: QueryResult) -> [[String]: String] {
@@ -113,16 +118,34 @@ struct TableVerifier {
         return hashes
     }
 
-    /// Reads the differing rows again once the target has caught up with the source; what still differs after
-    /// every re-check is drift. A row fixed by a change in flight drops out.
-    private func recheck(_ suspects: RowDifferences) throws -> RowDifferences {
+    /// Reads the differing rows again once the target has caught up with the source. A row fixed by a change
+    /// in flight drops out. A row still different is drift if the source's row stood still between two
+    /// re-checks; one the source keeps changing is re-checked again, up to `maximumRechecks` times, and then
+    /// counted as too busy to compare rather than reported (its next change rewrites the replica's row anyway).
+    private func recheck(_ suspects: RowDifferences) throws -> (drift: RowDifferences, unsettled: Int) {
         var remaining = suspects
-        for _ in 0..<Self.rechecks where !remaining.isEmpty {
+        var previous: [[String]: String?] = [:]
+        var settled = Set<[String]>()
+        for round in 0..<Self.maximumRechecks where !remaining.isEmpty {
             try waitForTargetToCatchUp()
-            remaining = try rowDifferences(KeyRange.among(keyColumns, remaining.allKeys))
+            let (differences, sourceHashes) = try compareRows(KeyRange.among(keyColumns, remaining.allKeys))
+            settled = Set(differences.allKeys.filter { key in
+                guard let before = previous[key] else { return false }
+                return before == sourceHashes[key]
+            })
+            remaining = differences
+            previous = Dictionary(uniqueKeysWithValues: differences.allKeys.map { ($0, sourceHashes[$0]) })
+            if round + 1 >= Self.rechecks && remaining.allKeys.allSatisfy(settled.contains) { break }
         }
-        return remaining.sorted()
+        var drift = remaining
+        drift.onlyInSource.removeAll { !settled.contains($0) }
+        drift.onlyInReplica.removeAll { !settled.contains($0) }
+        drift.different.removeAll { !settled.contains($0) }
+        return (drift.sorted(), remaining.count - drift.count)
     }
+
+    /// Re-checks of a row whose source row keeps changing.
+    static let maximumRechecks = 10
 
     private func waitForTargetToCatchUp() throws {
         let head = try SourceHead.read(source)

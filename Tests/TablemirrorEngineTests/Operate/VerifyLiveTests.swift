@@ -40,11 +40,22 @@ struct VerifyLiveTests {
                                                    different: [["1200"], ["600"], ["903"]]))
         #expect(big.sourceRows > 20_000 && big.chunks >= 5)
         #expect(comparisons.first { $0.source.table == "small" }?.differences.isEmpty == true)
+        // Drift is alerted once, and resolved by a later verify that finds the replica identical.
+        let receiver = try HTTPReceiver()
+        defer { receiver.stop() }
+        var alerts = Configuration.Alerts()
+        alerts.channels = [.webhook(url: receiver.url)]
+        let driftKey = "\"key\":\"drift:\(fixture.name):\(fixture.source).big\""
+        try DriftAlerts.report(comparisons, alerts: alerts, connections: connections)
+        try DriftAlerts.report(comparisons, alerts: alerts, connections: connections)
+        #expect(receiver.received.filter { $0.contains(driftKey) && $0.contains("firing") }.count == 1)
 
         let repaired = try Verification.requestRepairs(comparisons, entries: selection.entries, connections: connections)
         #expect(repaired.count == 1)
         #expect(try CopyRequests.wait(for: repaired, connections: connections, timeout: 60) { _ in })
         let after = try Verification.run(repaired, connections: connections)
         #expect(after.allSatisfy { $0.differences.isEmpty }, "\(after.map(\.differences))")
+        try DriftAlerts.report(after, alerts: alerts, connections: connections)
+        #expect(receiver.received.filter { $0.contains(driftKey) && $0.contains("resolved") }.count == 1)
     }
 }

@@ -5,7 +5,7 @@ import TestSupport
 
 /// A source with a 30,000-row table `big` (BIGINT key — every third value, so there are gaps — a unique key,
 /// DECIMAL, FLOAT, TIMESTAMP) and a one-row table `small`, replicated into one target; and a workload that
-/// keeps changing `big` over its whole key range.
+/// keeps changing `big` over its whole key range (and `small`).
 struct BigTableFixture {
     let id = UInt32.random(in: 0..<UInt32.max)
     let prefix: String
@@ -57,6 +57,7 @@ struct BigTableFixture {
                     DELETE FROM big WHERE id = \(Int.random(in: 1000...30000) * 3);
                     INSERT INTO big VALUES (\(key), 'n\(round)', \(round), 1.5, NULL) ON DUPLICATE KEY UPDATE amount = -amount;
                     UPDATE big SET code = CONCAT(code, 'x') WHERE id = \(Int.random(in: 1000...30000) * 3);
+                    UPDATE small SET v = v + 1;
                     COMMIT
                     """)
                 usleep(2_000)
