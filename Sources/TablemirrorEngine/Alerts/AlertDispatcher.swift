@@ -24,7 +24,9 @@ public struct AlertDispatcher: Sendable {
                 let text = "alert \(alert.state.rawValue) [\(alert.key)]: \(alert.message)"
                 if alert.state == .firing { logger.error("\(text)") } else { logger.notice("\(text)") }
             case let .webhook(url):
-                if let problem = post(alert, to: url) { logger.warning("alert webhook \(url): \(problem)") }
+                if let problem = post(alert, to: url) {
+                    logger.warning("alert webhook \(Configuration.Alerts.Channel.redacted(url)): \(problem)")
+                }
             case let .command(command):
                 if let problem = run(command, with: alert) { logger.warning("alert command: \(problem)") }
             }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// What a configuration file says: one source, named targets, and which source tables go where.
 public struct Configuration: Sendable, Equatable {
     public struct Server: Sendable, Equatable {
@@ -58,6 +60,14 @@ public struct Configuration: Sendable, Equatable {
             case command(String)
             /// The daemon's own log.
             case log
+
+            /// A webhook URL as logs may show it: scheme and host only (paths and queries often hold tokens).
+            public static func redacted(_ url: String) -> String {
+                guard let components = URLComponents(string: url), let scheme = components.scheme, let host = components.host else {
+                    return "<webhook>"
+                }
+                return "\(scheme)://\(host)\(components.port.map { ":\($0)" } ?? "")/…"
+            }
         }
 
         /// A target further behind than this many seconds …

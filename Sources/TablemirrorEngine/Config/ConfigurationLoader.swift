@@ -40,6 +40,22 @@ public enum ConfigurationLoader {
             if mapping.onError != .stop { line += " (on error: \(mapping.onError.rawValue))" }
             lines.append(line)
         }
+        let alerts = configuration.alerts
+        let channels = alerts.channels.map { channel -> String in
+            switch channel {
+            case let .webhook(url): return "webhook \(Configuration.Alerts.Channel.redacted(url))"
+            case .command: return "command"
+            case .log: return "log"
+            }
+        }
+        lines.append("alerts: lag over \(Int(alerts.lagSeconds)) s for \(Int(alerts.lagGraceSeconds)) s, repeated every \(Int(alerts.repeatSeconds)) s, to \(channels.joined(separator: ", "))")
+        if let host = configuration.admin.host {
+            let token = configuration.admin.token.environmentVariable.map { ", token from $\($0)" }
+                ?? configuration.admin.token.file.map { ", token from file \($0)" } ?? ""
+            lines.append("admin endpoint: \(host):\(configuration.admin.port)\(token)")
+        } else {
+            lines.append("admin endpoint: off")
+        }
         return lines
     }
 

@@ -114,4 +114,24 @@ struct ConfigurationParserTests {
         #expect(bad?.key == "alerts.channels[0].type")
         #expect(bad?.line == 12)
     }
+
+    @Test func checkConfigShowsWebhooksWithoutTheirSecretPath() throws {
+        let configuration = try parse(minimal + """
+
+            alerts: { channels: [ { type: webhook, url: "https://hooks.example.com/services/T0/B0/SECRETPART?token=abc" } ] }
+            admin: { listen: "0.0.0.0:9000", token_env: TM_ADMIN_TOKEN }
+            """)
+        let text = ConfigurationLoader.describe(configuration).joined(separator: "\n")
+        #expect(text.contains("webhook https://hooks.example.com/…"))
+        #expect(!text.contains("SECRETPART") && !text.contains("abc"))
+        #expect(text.contains("admin endpoint: 0.0.0.0:9000, token from $TM_ADMIN_TOKEN"))
+    }
+
+    @Test func aNonLoopbackAdminEndpointNeedsAToken() {
+        let bad = error(minimal + """
+
+            admin: { listen: "0.0.0.0:9000" }
+            """)
+        #expect(bad?.key == "admin.token_env")
+    }
 }

@@ -25,10 +25,15 @@ struct StatusLiveTests {
         }
 
         var running = RunningReplicator(configuration, targets: connections.targets, source: connections.source)
-        #expect(waitUntil(60) { (try? status().lag?.bytes) == 0 })
-        // Changes to a table this target does not have: its checkpoint still follows the source.
-        try admin.execute("UPDATE \(fixture.source).big SET amount = amount + 1 WHERE id < 300")
-        #expect(waitUntil(30) { (try? status().lag?.bytes) == 0 }, "the checkpoint did not move past other tables' transactions")
+        // (Other suites write to the same source: "caught up" is within a second or two, not zero bytes.)
+        #expect(waitUntil(60) { ((try? status().lag?.seconds) ?? 99) < 3 })
+        // Only changes to a table this target does not have, for a while: its checkpoint still follows the
+        // source, so it is not reported as falling further and further behind.
+        for _ in 0..<5 {
+            try admin.execute("UPDATE \(fixture.source).big SET amount = amount + 1 WHERE id < 300")
+            sleep(1)
+        }
+        #expect(((try? status().lag?.seconds) ?? 99) < 3, "the checkpoint did not move past other tables' transactions")
         running.stop()
 
         // The daemon is down: the target falls behind, and status says so from the databases alone.
@@ -51,7 +56,7 @@ struct StatusLiveTests {
 
         running = RunningReplicator(configuration, targets: connections.targets, source: connections.source)
         defer { running.stop() }
-        #expect(waitUntil(60) { (try? status().lag?.bytes) == 0 })
+        #expect(waitUntil(60) { ((try? status().lag?.seconds) ?? 99) < 3 })
         #expect(try StatusReport.read(configuration, connections: connections, maxLag: 5).exitCode == 0)
     }
 

