@@ -39,18 +39,9 @@ public struct AlertDispatcher: Sendable {
         request.httpMethod = "POST"
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         request.httpBody = Data(alert.json.utf8)
-        let done = DispatchSemaphore(value: 0)
-        let outcome = WebhookOutcome()
-        URLSession.shared.dataTask(with: request) { _, response, error in
-            if let error {
-                outcome.set(error.localizedDescription)
-            } else if let status = (response as? HTTPURLResponse)?.statusCode, !(200..<300).contains(status) {
-                outcome.set("HTTP \(status)")
-            }
-            done.signal()
-        }.resume()
-        if done.wait(timeout: .now() + Self.timeoutSeconds + 1) == .timedOut { return "no answer within \(Int(Self.timeoutSeconds)) s" }
-        return outcome.problem
+        let outcome = BlockingHTTP.send(request)
+        if let status = outcome.status { return (200..<300).contains(status) ? nil : "HTTP \(status)" }
+        return outcome.error ?? "no answer"
     }
 
     private func run(_ command: String, with alert: Alert) -> String? {
@@ -80,23 +71,5 @@ public struct AlertDispatcher: Sendable {
             return "still running after \(Int(Self.timeoutSeconds)) s; stopped"
         }
         return process.terminationStatus == 0 ? nil : "exited with status \(process.terminationStatus)"
-    }
-}
-
-/// A webhook's failure, set from URLSession's queue.
-private final class WebhookOutcome: @unchecked Sendable {
-    private let lock = NSLock()
-    private var text: String?
-
-    func set(_ problem: String) {
-        lock.lock()
-        text = problem
-        lock.unlock()
-    }
-
-    var problem: String? {
-        lock.lock()
-        defer { lock.unlock() }
-        return text
     }
 }

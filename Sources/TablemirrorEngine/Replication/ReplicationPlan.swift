@@ -20,6 +20,12 @@ public struct ReplicationPlan: Sendable {
 
     public var targets: [TargetPlan]
 
+    /// Mapped source tables without a primary key (replicated by matching whole rows).
+    public var tablesWithoutKey: [QualifiedTableName] {
+        Set(targets.flatMap { $0.routes.values.filter { $0.apply.keyColumns.isEmpty }.map(\.source) })
+            .sorted { $0.description < $1.description }
+    }
+
     /// Lists the source's tables, matches them against the mappings, and reads each table's key.
     public static func resolve(_ configuration: Configuration, source: MariaDBConnection) throws -> ReplicationPlan {
         let tables = try source.query("""

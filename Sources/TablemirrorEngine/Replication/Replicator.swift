@@ -40,6 +40,9 @@ public final class Replicator: Sendable {
     /// way out, so nothing is left half-applied. Throws only when nothing can start (bad plan).
     public func run(until stop: StopSignal) throws {
         let plan = try ReplicationPlan.resolve(configuration, source: try MariaDBConnection(connections.source))
+        for table in plan.tablesWithoutKey {
+            logger.warning("\(table) has no primary key: its replicas match rows on every column, one row at a time (slower), and cannot be guarded against TRUNCATE")
+        }
         var threads: [Thread] = []
         let finished = DispatchGroup()
         let monitor = AlertMonitor(alerts: configuration.alerts, connections: connections, status: status, logger: logger)

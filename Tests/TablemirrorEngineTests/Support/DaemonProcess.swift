@@ -3,6 +3,7 @@ import Foundation
 import FoundationNetworking
 #endif
 import TestSupport
+@testable import TablemirrorEngine
 
 /// `tablemirror run` as its own process, the way operators run it (its own threads and cooperative pool,
 /// signals), for tests of the daemon as a whole.
@@ -61,29 +62,6 @@ func httpRequest(_ url: String, method: String = "GET", token: String? = nil, ti
     var request = URLRequest(url: address, timeoutInterval: timeout)
     request.httpMethod = method
     if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
-    let result = HTTPResult()
-    let done = DispatchSemaphore(value: 0)
-    URLSession.shared.dataTask(with: request) { data, response, _ in
-        result.set((response as? HTTPURLResponse)?.statusCode ?? 0, data.map { String(decoding: $0, as: UTF8.self) } ?? "")
-        done.signal()
-    }.resume()
-    _ = done.wait(timeout: .now() + timeout + 1)
-    return result.value
-}
-
-private final class HTTPResult: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored = (0, "")
-
-    func set(_ status: Int, _ body: String) {
-        lock.lock()
-        stored = (status, body)
-        lock.unlock()
-    }
-
-    var value: (Int, String) {
-        lock.lock()
-        defer { lock.unlock() }
-        return stored
-    }
+    let outcome = BlockingHTTP.send(request)
+    return (outcome.status ?? 0, String(decoding: outcome.body, as: UTF8.self))
 }
