@@ -65,6 +65,9 @@ public enum AdminServer {
     public static func application(replicator: Replicator, services: [any Service], logger: Logger) throws -> some ApplicationProtocol {
         let admin = replicator.configuration.admin
         let token = try admin.token.resolve()
+        if !admin.isLoopback, (token ?? "").isEmpty {
+            throw EngineError.invalidArgument("admin endpoint on \(admin.host ?? "?"): its token is empty or unset; refusing to serve without one")
+        }
         return Application(router: router(replicator: replicator, token: token),
                            configuration: .init(address: .hostname(admin.host ?? "127.0.0.1", port: admin.port), serverName: "tablemirror"),
                            services: services, logger: logger)

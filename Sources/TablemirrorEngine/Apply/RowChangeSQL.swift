@@ -80,7 +80,14 @@ public enum RowChangeSQL {
             plan.keyColumns.allSatisfy { $0 < image.values.count && image.values[$0] != nil }
         }
 
-        private func isComplete(_ image: RowImage) -> Bool { image.values.allSatisfy { $0 != nil } }
+        /// Every column present with its whole value (a partial JSON diff needs the stored value: not an upsert).
+        private func isComplete(_ image: RowImage) -> Bool {
+            image.values.allSatisfy { value in
+                guard let value else { return false }
+                if case .jsonDiff = value { return false }
+                return true
+            }
+        }
 
         private mutating func appendRow(_ image: RowImage, names: [String], as kind: Run) {
             let present = image.values.indices.filter { image.values[$0] != nil }
@@ -130,7 +137,11 @@ public enum RowChangeSQL {
             let columns = plan.keyColumns.isEmpty || !hasKey(image) ? Array(image.values.indices) : plan.keyColumns
             return columns.compactMap { index -> String? in
                 guard let value = image.values[index] else { return nil }
-                // <=> matches NULL to NULL, which whole-row matching needs.
+                // <=> matches NULL to NULL, which whole-row matching needs. A FLOAT is compared as the double it
+                // is stored as (its short decimal form, `1.1`, is a different double and would match nothing).
+                if case let .float(float) = value, float.isFinite {
+                    return "\(SQLLiteral.identifier(names[index])) <=> \(Double(float))e0"
+                }
                 return "\(SQLLiteral.identifier(names[index])) <=> \(SQLLiteral.render(value, column: names[index]))"
             }.joined(separator: " AND ")
         }

@@ -60,6 +60,15 @@ public enum SQLLiteral {
         out += "'"
     }
 
+    /// Whether `text` is a single literal as this file and snapshot reads write them — a number, a hex string,
+    /// or a quoted string — and nothing more. Keys read back from tables in a target (copy progress, dead
+    /// letters) are checked before they go into SQL run on the source.
+    static func isPlainLiteral(_ text: String) -> Bool {
+        text.wholeMatch(of: #/-?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?/#) != nil
+            || text.wholeMatch(of: #/X'[0-9A-Fa-f]*'/#) != nil
+            || text.wholeMatch(of: #/'([^'\\]|\\.)*'/#) != nil
+    }
+
     public static func quotedString(_ text: String) -> String {
         var out = ""
         quoted(text, into: &out)

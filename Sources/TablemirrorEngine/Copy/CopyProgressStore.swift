@@ -24,6 +24,9 @@ public enum CopyProgressStore {
         public var onlyKeys: [[String]]?
         public var startedAt: Date?
         public var finishedAt: Date?
+        /// Tells one request from the next for the same table (the request time, to the microsecond): a chunk
+        /// records progress only for the request it was read for.
+        public var generation: String
     }
 
     static let table = "`\(CheckpointStore.schema)`.`copy`"
@@ -81,8 +84,8 @@ public enum CopyProgressStore {
     }
 
     /// Records one applied chunk; run in the transaction that applies it.
-    static func chunkStatement(target: String, source: QualifiedTableName, lastKey: [String]?, rows: Int, isLast: Bool,
-                               estimatedRows: Int?) -> String {
+    static func chunkStatement(target: String, source: QualifiedTableName, generation: String, lastKey: [String]?, rows: Int,
+                               isLast: Bool, estimatedRows: Int?) -> String {
         let key = lastKey.map { SQLLiteral.quotedString(encode($0)) } ?? "last_key"
         let estimate = estimatedRows.map(String.init) ?? "rows_estimated"
         return """
@@ -90,6 +93,7 @@ public enum CopyProgressStore {
               rows_copied = rows_copied + \(rows), rows_estimated = \(estimate), started_at = COALESCE(started_at, CURRENT_TIMESTAMP(6)),
               finished_at = \(isLast ? "CURRENT_TIMESTAMP(6)" : "NULL")
             WHERE (target, source_database, source_table) = (\(keyValues(target, source)))
+              AND UNIX_TIMESTAMP(requested_at) = \(SQLLiteral.quotedString(generation))
             """
     }
 
@@ -102,25 +106,36 @@ public enum CopyProgressStore {
         try ensureSchema(connection)
         let result = try connection.query("""
             SELECT source_database, source_table, state, last_key, chunks, rows_copied, rows_estimated, reason,
-              UNIX_TIMESTAMP(started_at), UNIX_TIMESTAMP(finished_at), only_keys
+              UNIX_TIMESTAMP(started_at), UNIX_TIMESTAMP(finished_at), only_keys, UNIX_TIMESTAMP(requested_at)
             FROM \(table) WHERE target = \(SQLLiteral.quotedString(target)) AND \(condition) ORDER BY requested_at
             """)
         return result.rows.indices.compactMap { row in
             guard let database = result.string(row, 0), let name = result.string(row, 1),
                   let state = result.string(row, 2).flatMap(State.init(rawValue:)) else { return nil }
             return Progress(source: QualifiedTableName(database: database, table: name), state: state,
-                            lastKey: result.string(row, 3).flatMap(decode), chunks: result.string(row, 4).flatMap { Int($0) } ?? 0,
+                            lastKey: result.string(row, 3).flatMap(decode).flatMap(plainKey), chunks: result.string(row, 4).flatMap { Int($0) } ?? 0,
                             rows: result.string(row, 5).flatMap { Int($0) } ?? 0,
                             estimatedRows: result.string(row, 6).flatMap { Int($0) }, reason: result.string(row, 7) ?? "",
-                            onlyKeys: result.string(row, 10).flatMap(decode),
+                            onlyKeys: result.string(row, 10).flatMap(decode).flatMap(plainKeys),
                             startedAt: result.string(row, 8).flatMap(Double.init).map(Date.init(timeIntervalSince1970:)),
-                            finishedAt: result.string(row, 9).flatMap(Double.init).map(Date.init(timeIntervalSince1970:)))
+                            finishedAt: result.string(row, 9).flatMap(Double.init).map(Date.init(timeIntervalSince1970:)),
+                            generation: result.string(row, 11) ?? "")
         }
     }
 
     /// Key literals as JSON (literals may hold commas and quotes).
     private static func encode(_ value: some Encodable) -> String {
         (try? JSONEncoder().encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
+    }
+
+    /// Keys come back from a table in the target and go into SQL on the source: anything but plain literals is
+    /// dropped (a copy then starts over, a repair becomes a whole-table copy — never arbitrary SQL).
+    static func plainKey(_ key: [String]) -> [String]? {
+        key.allSatisfy(SQLLiteral.isPlainLiteral) ? key : nil
+    }
+
+    static func plainKeys(_ keys: [[String]]) -> [[String]]? {
+        keys.allSatisfy { plainKey($0) != nil } ? keys : nil
     }
 
     private static func decode<Value: Decodable>(_ text: String) -> Value? {

@@ -22,6 +22,8 @@ final class OnlineCopyDriver {
     /// A chunk read at a position the reader has not reached yet.
     private var held: TableChunk?
     private var lastPoll = Date.distantPast
+    /// Requests (generation|table) whose last chunk went to the applier.
+    private var handedOver = Set<String>()
     private let logger: Logger
     private let status: ReplicatorStatus
 
@@ -30,6 +32,7 @@ final class OnlineCopyDriver {
         var lastKey: [String]?
         /// A repair of these rows only.
         var onlyKeys: [[String]]?
+        var generation: String
         var rows: Int
         var estimatedRows: Int?
         var progress: ProgressReport
@@ -81,9 +84,10 @@ final class OnlineCopyDriver {
         var copy = copies[0]
         let chunk: TableChunk
         if let keys = copy.onlyKeys {
-            chunk = try copy.reader.rows(withKeys: keys, source: source)
+            chunk = try copy.reader.rows(withKeys: keys, generation: copy.generation, source: source)
         } else {
-            let (next, lastKey) = try copy.reader.next(after: copy.lastKey, estimatedRows: copy.estimatedRows, source: source)
+            let (next, lastKey) = try copy.reader.next(after: copy.lastKey, estimatedRows: copy.estimatedRows,
+                                                       generation: copy.generation, source: source)
             chunk = next
             copy.lastKey = lastKey
         }
@@ -93,7 +97,13 @@ final class OnlineCopyDriver {
             logger.info("copy of \(chunk.source) into \(table): \(line)")
         }
         status.update(plan.target.name) { $0.copies[chunk.source.description] = chunk.isLast ? nil : copy.rows }
-        if chunk.isLast { copies.removeFirst() } else { copies[0] = copy }
+        if chunk.isLast {
+            // Until the applier commits it, the target still says "copying": do not take it up again.
+            handedOver.insert(copy.generation + "|" + chunk.source.description)
+            copies.removeFirst()
+        } else {
+            copies[0] = copy
+        }
         return chunk
     }
 
@@ -101,7 +111,12 @@ final class OnlineCopyDriver {
     private func poll() throws {
         lastPoll = Date()
         let unfinished = try CopyProgressStore.unfinished(target: plan.target.name, on: targetConnection)
-        for progress in unfinished where !copies.contains(where: { $0.reader.route.source == progress.source }) {
+        for progress in unfinished where !handedOver.contains(progress.generation + "|" + progress.source.description) {
+            if let active = copies.firstIndex(where: { $0.reader.route.source == progress.source }) {
+                // A new request for a table being copied replaces the old one (its chunks no longer count).
+                guard copies[active].generation != progress.generation else { continue }
+                copies.remove(at: active)
+            }
             guard let route = plan.routes[progress.source] else {
                 logger.warning("copy of \(progress.source) into \(plan.target.name) ignored: no mapping routes it there")
                 continue
@@ -112,6 +127,7 @@ final class OnlineCopyDriver {
             let estimate = restart || progress.estimatedRows == nil ? try estimatedRows(route.source, source) : progress.estimatedRows
             let reader = try TableChunkReader(route: route, target: plan.target.name, source: source)
             copies.append(ActiveCopy(reader: reader, lastKey: restart ? nil : progress.lastKey, onlyKeys: progress.onlyKeys,
+                                     generation: progress.generation,
                                      rows: restart ? 0 : progress.rows,
                                      estimatedRows: estimate, progress: ProgressReport(total: estimate, startRows: restart ? 0 : progress.rows)))
             logger.info("copy of \(route.source) into \(plan.target.name) \(restart ? "started" : "resumed") (\(progress.reason))")

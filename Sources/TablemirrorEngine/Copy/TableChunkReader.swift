@@ -20,7 +20,8 @@ struct TableChunkReader {
     var keyColumns: [String] { route.apply.keyColumns.map { SQLLiteral.identifier(format.columns[$0]) } }
 
     /// The chunk after `lastKey` (from the start when nil), and the key of its last row.
-    func next(after lastKey: [String]?, estimatedRows: Int?, source: MariaDBConnection) throws -> (TableChunk, [String]?) {
+    func next(after lastKey: [String]?, estimatedRows: Int?, generation: String,
+              source: MariaDBConnection) throws -> (TableChunk, [String]?) {
         let keyed = !route.apply.keyColumns.isEmpty
         var select = selectRows(lastKey.flatMap { keyed ? KeyRange.after(keyColumns, $0) : nil })
         if keyed { select += " ORDER BY \(keyColumns.joined(separator: ", ")) LIMIT \(Self.chunkRows)" }
@@ -35,23 +36,23 @@ struct TableChunkReader {
         } ?? lastKey
         let range = KeyRange.between(keyColumns, after: keyed ? lastKey : nil, upTo: isLast ? nil : newLastKey)
         let statements = replace(range, with: rows) + [
-            CopyProgressStore.chunkStatement(target: target, source: route.source, lastKey: newLastKey, rows: rows.rows.count,
-                                             isLast: isLast, estimatedRows: estimatedRows)]
+            CopyProgressStore.chunkStatement(target: target, source: route.source, generation: generation, lastKey: newLastKey,
+                                             rows: rows.rows.count, isLast: isLast, estimatedRows: estimatedRows)]
         let chunk = TableChunk(source: route.source, position: snapshot.position, statements: statements,
                                rowCount: rows.rows.count, isLast: isLast)
         return (chunk, newLastKey)
     }
 
     /// A repair: the rows with these keys as the source has them (absent ones deleted), as one chunk.
-    func rows(withKeys keys: [[String]], source: MariaDBConnection) throws -> TableChunk {
+    func rows(withKeys keys: [[String]], generation: String, source: MariaDBConnection) throws -> TableChunk {
         guard !route.apply.keyColumns.isEmpty else {
             throw EngineError.invalidArgument("\(route.source) has no primary key: rows cannot be repaired one by one; resync it")
         }
         let among = KeyRange.among(keyColumns, keys)
         let (snapshot, rows) = try read(selectRows(among), source: source)
         let statements = replace(among, with: rows) + [
-            CopyProgressStore.chunkStatement(target: target, source: route.source, lastKey: nil, rows: rows.rows.count,
-                                             isLast: true, estimatedRows: keys.count)]
+            CopyProgressStore.chunkStatement(target: target, source: route.source, generation: generation, lastKey: nil,
+                                             rows: rows.rows.count, isLast: true, estimatedRows: keys.count)]
         return TableChunk(source: route.source, position: snapshot.position, statements: statements, rowCount: rows.rows.count,
                           isLast: true)
     }
@@ -81,14 +82,21 @@ struct TableChunkReader {
     /// Deletes the replica's rows matching `condition` (all when nil) and inserts `rows` in their place.
     private func replace(_ condition: String?, with rows: QueryResult) -> [String] {
         var statements = ["DELETE FROM \(route.apply.qualifiedName)" + (condition.map { " WHERE " + $0 } ?? "")]
-        if !rows.rows.isEmpty {
-            var insert = "REPLACE INTO \(route.apply.qualifiedName) \(format.columnList) VALUES "
-            for (index, row) in rows.rows.enumerated() {
-                if index > 0 { insert += ", " }
-                format.renderRow(row, into: &insert)
+        // Statements stop near RowChangeSQL.statementSizeLimit, however wide the rows.
+        var insert = ""
+        for row in rows.rows {
+            if insert.isEmpty {
+                insert = "REPLACE INTO \(route.apply.qualifiedName) \(format.columnList) VALUES "
+            } else {
+                insert += ", "
             }
-            statements.append(insert)
+            format.renderRow(row, into: &insert)
+            if insert.utf8.count >= RowChangeSQL.statementSizeLimit {
+                statements.append(insert)
+                insert = ""
+            }
         }
+        if !insert.isEmpty { statements.append(insert) }
         return statements
     }
 }

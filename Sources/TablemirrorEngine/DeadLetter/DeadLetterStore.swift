@@ -75,7 +75,8 @@ public enum DeadLetterStore {
                    operation: result.string(row, 3) ?? "",
                    position: BinlogPosition(file: result.string(row, 4) ?? "", offset: result.string(row, 5).flatMap { UInt64($0) } ?? 0),
                    gtid: result.string(row, 6),
-                   keys: result.string(row, 7).flatMap { try? JSONDecoder().decode([[String]].self, from: Data($0.utf8)) } ?? [],
+                   keys: result.string(row, 7).flatMap { try? JSONDecoder().decode([[String]].self, from: Data($0.utf8)) }
+                       .flatMap(CopyProgressStore.plainKeys) ?? [],
                    change: result.string(row, 8) ?? "", errorCode: result.string(row, 9).flatMap { Int($0) } ?? 0,
                    error: result.string(row, 10) ?? "", createdAt: result.string(row, 11) ?? "")
         }

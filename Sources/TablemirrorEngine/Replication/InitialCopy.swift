@@ -42,7 +42,7 @@ enum InitialCopy {
             if rows > 0 { statement += ", " }
             format.renderRow(cells, into: &statement)
             rows += 1
-            if rows == rowsPerStatement {
+            if rows == rowsPerStatement || statement.utf8.count >= RowChangeSQL.statementSizeLimit {
                 try target.execute(statement)
                 statement = prefix
                 copied += rows

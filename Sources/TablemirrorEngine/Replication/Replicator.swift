@@ -83,7 +83,8 @@ public final class Replicator: Sendable {
                 if stop.isStopped { break }
             } catch where stop.isStopped {
                 break
-            } catch let failure as ApplyFailure where !Self.isRetryable(failure.underlying) && failure.wasCareful == false {
+            } catch let failure as ApplyFailure where !Self.isRetryable(failure.underlying) && !failure.wasCareful
+                        && failure.position.map({ failed in carefulUntil.map { $0.isBefore(failed) } ?? true }) == true {
                 // A refused change somewhere in a group: run that stretch again carefully, change by change,
                 // to dead-letter it or to stop right at its transaction.
                 logger.warning("target \(name): \(failure.underlying); applying up to \(failure.position.map { "\($0)" } ?? "there") change by change")
@@ -220,6 +221,9 @@ private final class CurrentStream: @unchecked Sendable {
 
 private struct StopRequested: Error {}
 
+/// The applier thread ended with an error; the pipeline reports that error (see `waitUntilDone`).
+private struct ApplierStopped: Error {}
+
 /// Reading the source failed: it is unreachable, its binlog is gone, or an event is corrupt.
 private struct SourceFailure: Error, CustomStringConvertible {
     var underlying: any Error
@@ -285,6 +289,8 @@ private final class ChangeRouter {
 
     /// The source had nothing new: a quiet moment for the copies and the checkpoint.
     func idle() throws {
+        // An applier that failed while the source is quiet would otherwise go unnoticed until the next change.
+        if lane.hasFailed { throw ApplierStopped() }
         guard start == nil else { return }
         try send(copier.chunks(atBoundary: position))
         if let commit = unsentPassed {
@@ -347,6 +353,12 @@ private final class ApplierLane: @unchecked Sendable {
     func finish() { queue.finish() }
 
     var queueDepth: Int { queue.count }
+
+    var hasFailed: Bool {
+        done.lock()
+        defer { done.unlock() }
+        return finished && failure != nil
+    }
 
     func waitUntilDone() -> (any Error)? {
         done.lock()

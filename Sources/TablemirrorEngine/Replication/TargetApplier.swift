@@ -112,6 +112,8 @@ final class TargetApplier {
             pending.closeFolds()
             pending.append(chunk.statements)
             pendingCopiedRows += chunk.rowCount
+            // Many chunks may share a group on a quiet source: keep each round trip under the packet limit.
+            if pending.isWorthSending { try send(pending.take()) }
             pendingCopyChunks += 1
             if chunk.isLast { pendingFinishedCopies += 1 }
         case let .commit(commit):

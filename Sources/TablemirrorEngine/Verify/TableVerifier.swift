@@ -147,6 +147,8 @@ struct TableVerifier {
     /// Re-checks of a row whose source row keeps changing.
     static let maximumRechecks = 10
 
+    /// Waits until the target's checkpoint reaches the source's head as of now; a target too far behind
+    /// cannot be verified (its differences would be mostly lag), which is an error rather than drift.
     private func waitForTargetToCatchUp() throws {
         let head = try SourceHead.read(source)
         let deadline = Date().addingTimeInterval(catchUpSeconds)
@@ -156,6 +158,8 @@ struct TableVerifier {
             }
             usleep(100_000)
         }
+        throw EngineError.invalidArgument(
+            "target \(targetName) did not reach the source's position \(head.position) within \(Int(catchUpSeconds)) s: verify it once it has caught up (is the daemon running?)")
     }
 
     /// A table without a key: compared whole, as multisets of row hashes (a row's "key" is its hash).

@@ -40,3 +40,20 @@ struct RowChangeSQLTests {
         #expect(statements == ["UPDATE `orders`.`items` SET `name` = 'new' WHERE `id` <=> 5"])
     }
 }
+
+struct RowChangeSQLEdgeTests {
+    @Test func partialJSONUpdatesAreNeverUpserts() {
+        // An upsert's VALUES(doc) would be the column default, not the stored document the diff applies to.
+        let statements = RowChangeSQL.statements(for: [
+            rowChange(.update, before: [.signed(5), .json("{}")], after: [.signed(5), .jsonDiff([])]),
+        ], plan: TableApplyPlan(database: "orders", table: "items", keyColumns: [0]))
+        #expect(statements.count == 1)
+        #expect(statements[0].hasPrefix("UPDATE `orders`.`items` SET"), "\(statements)")
+    }
+
+    @Test func keylessMatchesCompareFloatsAsTheDoublesTheyAreStoredAs() {
+        let statements = RowChangeSQL.statements(for: [rowChange(.delete, before: [.signed(1), .float(1.1)])],
+                                                 plan: TableApplyPlan(database: "orders", table: "log", keyColumns: []))
+        #expect(statements == ["DELETE FROM `orders`.`log` WHERE `id` <=> 1 AND `name` <=> 1.100000023841858e0 LIMIT 1"])
+    }
+}

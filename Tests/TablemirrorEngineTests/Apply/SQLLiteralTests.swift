@@ -33,3 +33,17 @@ struct SQLLiteralTests {
             == "JSON_REMOVE(JSON_REPLACE(`doc`, '$.age', JSON_EXTRACT('26', '$')), '$.old')")
     }
 }
+
+struct PlainLiteralTests {
+    @Test func acceptsWhatKeysAreWrittenAs() {
+        for literal in ["12", "-1.50", "1.100000023841858", "1e-300", "X'00FF'", "X''", "'a'", #"'it\'s \\ ok'"#, "'2024-01-01 00:00:00'"] {
+            #expect(SQLLiteral.isPlainLiteral(literal), "\(literal)")
+        }
+    }
+
+    @Test func refusesAnythingElse() {
+        for text in ["1; DROP TABLE t", "'a' OR 1=1", "(SELECT 1)", "'unterminated", #"'a\'"#, "1 --", "X'0G'", "", "NULL"] {
+            #expect(!SQLLiteral.isPlainLiteral(text), "\(text)")
+        }
+    }
+}

@@ -4,8 +4,8 @@ import TestSupport
 @testable import TablemirrorEngine
 
 /// The randomized workload of the convergence and crash tests, on a small product database: keys of every
-/// kind (integer, text under a case-insensitive collation, composite, none), a unique secondary key whose
-/// values move between rows, a filtered mapping, every column type (`all_types`), an unmapped table, primary
+/// kind (integer, text under a case-insensitive collation, composite, none — with a FLOAT to match on), a
+/// unique secondary key whose values move between rows, a filtered mapping, every column type (`all_types`), an unmapped table, primary
 /// key changes, multi-table and rolled-back transactions, and one transaction of 200,000 rows.
 struct ProductWorkload {
     let id: UInt32
@@ -23,14 +23,14 @@ struct ProductWorkload {
           data VARBINARY(32), at DATETIME(6), doc JSON, f FLOAT, kind ENUM('a','b','c'), UNIQUE KEY (sku));
         CREATE TABLE categories (code VARCHAR(16) PRIMARY KEY, label VARCHAR(40), parent VARCHAR(16) NULL) COLLATE utf8mb4_general_ci;
         CREATE TABLE stock (item_id INT, warehouse_id INT, qty INT, PRIMARY KEY (item_id, warehouse_id));
-        CREATE TABLE log (k INT, note VARCHAR(30));
+        CREATE TABLE log (k INT, note VARCHAR(30), f FLOAT);
         CREATE TABLE unmapped (id INT PRIMARY KEY);
         \(AllTypesTable.createStatement);
         INSERT INTO items SELECT seq, CONCAT('s', seq), CONCAT('item ', seq, ' ü'), seq / 4, UNHEX(HEX(seq)), '2024-01-01' + INTERVAL seq MINUTE,
           JSON_OBJECT('n', seq), seq / 3, ELT(1 + seq % 3, 'a', 'b', 'c') FROM seq_1_to_500;
         INSERT INTO categories VALUES ('tools', 'Tools', NULL), ('Garden', 'Garden', NULL), ('hand', 'Hand tools', 'tools');
         INSERT INTO stock SELECT seq, 100 + seq % 10, seq FROM seq_1_to_300;
-        INSERT INTO log VALUES (1, 'a'), (1, 'a'), (2, NULL);
+        INSERT INTO log VALUES (1, 'a', 1.1), (1, 'a', 1.1), (2, NULL, NULL);
         \(AllTypesTable.rows.map(AllTypesTable.insertStatement).joined(separator: ";\n"))
         """
     }
@@ -61,7 +61,7 @@ struct ProductWorkload {
          ("SELECT * FROM \(source).stock WHERE warehouse_id = 105 ORDER BY item_id, warehouse_id",
           "SELECT * FROM \(orders).stock ORDER BY item_id, warehouse_id"),
          ("SELECT * FROM \(source).stock ORDER BY item_id, warehouse_id", "SELECT * FROM \(purchasing).stock ORDER BY item_id, warehouse_id"),
-         ("SELECT * FROM \(source).log ORDER BY k, note", "SELECT * FROM \(purchasing).log ORDER BY k, note"),
+         ("SELECT * FROM \(source).log ORDER BY k, note, f", "SELECT * FROM \(purchasing).log ORDER BY k, note, f"),
          ("SELECT * FROM \(source).all_types ORDER BY id", "SELECT * FROM \(orders).all_types ORDER BY id")]
     }
 
@@ -131,17 +131,17 @@ struct ProductWorkload {
                           "UPDATE IGNORE stock SET warehouse_id = \(100 + (round + 5) % 10) WHERE item_id = \(key)",
                           "DELETE FROM stock WHERE item_id = \(Int.random(in: 1...400, using: &random)) AND warehouse_id = 105"]
         case 7:
-            statements = ["INSERT INTO log VALUES (\(round % 50), 'a'), (\(round % 50), 'a'), (\(round % 50), NULL)",
+            statements = ["INSERT INTO log VALUES (\(round % 50), 'a', 0.1), (\(round % 50), 'a', 0.1), (\(round % 50), NULL, NULL)",
                           "DELETE FROM log WHERE k = \((round + 25) % 50) LIMIT 1", "UPDATE log SET note = 'b' WHERE k = \(round % 7) LIMIT 2"]
         case 8:
             statements = [AllTypesTable.updateStatements[round % AllTypesTable.updateStatements.count],
                           "UPDATE all_types SET dec10 = dec10 + 1, ts3 = NOW(3), vc = CONCAT('r\(round)', LEFT(COALESCE(vc, ''), 20)) WHERE id = \(1 + round % 3)"]
         case 9:
             // Several tables, one transaction; and an unmapped table.
-            statements = ["UPDATE items SET price = 0 WHERE id = \(item())", "INSERT INTO log VALUES (\(round), 'multi')",
+            statements = ["UPDATE items SET price = 0 WHERE id = \(item())", "INSERT INTO log VALUES (\(round), 'multi', 2.5)",
                           "INSERT INTO unmapped VALUES (\(round))", "UPDATE stock SET qty = qty - 1 WHERE item_id = \(item() % 300)"]
         default:
-            return "BEGIN; UPDATE items SET price = -1; INSERT INTO log VALUES (-1, 'rolled back'); ROLLBACK"
+            return "BEGIN; UPDATE items SET price = -1; INSERT INTO log VALUES (-1, 'rolled back', NULL); ROLLBACK"
         }
         return "BEGIN; " + statements.joined(separator: "; ") + "; COMMIT"
     }
