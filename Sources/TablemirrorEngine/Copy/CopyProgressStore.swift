@@ -56,6 +56,7 @@ public enum CopyProgressStore {
         // Added after the first version of the table.
         try connection.execute("ALTER TABLE \(table) ADD COLUMN IF NOT EXISTS `only_keys` LONGTEXT NULL AFTER `reason`")
         try connection.execute(DeadLetterStore.createStatement)
+        try connection.execute(TableActivityStore.createStatement)
     }
 
     /// Asks for a (new) copy of `source` into `target` — of the whole table, or of the rows with `keys` only

@@ -17,8 +17,9 @@ public struct StatusReport: Sendable {
         /// Copies (resyncs, new mappings) not finished.
         public var copies: [CopyProgressStore.Progress] = []
         public var deadLetters: Int?
-        /// From the running daemon: rows/s over the last minute, and when each table last changed here.
+        /// From the running daemon: rows/s over the last minute.
         public var rowsPerSecond: Double?
+        /// When a change to each source table was last committed here.
         public var tablesAppliedAt: [String: Double] = [:]
     }
 
@@ -51,7 +52,8 @@ public struct StatusReport: Sendable {
                 entry.deadLetters = try DeadLetterStore.count(target: target.name, on: connection)
                 let live = daemon?[target.name]
                 entry.rowsPerSecond = live?["rows_per_second"] as? Double
-                entry.tablesAppliedAt = live?["tables_applied_at"] as? [String: Double] ?? [:]
+                // Recorded in the target with each commit: known whether or not the daemon runs.
+                entry.tablesAppliedAt = try TableActivityStore.read(target: target.name, on: connection)
                 if let error = live?["last_error"] as? String { entry.error = error }
                 if let head = report.head {
                     let lag = try TargetLag.read(target: target.name, on: connection, head: head, binlogSizes: sizes)

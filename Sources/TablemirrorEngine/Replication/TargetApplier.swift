@@ -137,6 +137,9 @@ final class TargetApplier {
         guard isOpen, groupEnd != nil || pendingCopyChunks > 0 else { return }
         pending.closeFolds()
         if let next = groupEnd { pending.append([CheckpointStore.writeStatement(target: name, next)]) }
+        if let activity = TableActivityStore.writeStatement(target: name, tables: pendingTableRows.keys, at: Date()) {
+            pending.append([activity])
+        }
         pending.append(["COMMIT"])
         try send(pending.take())
         isOpen = false

@@ -34,6 +34,8 @@ struct StatusLiveTests {
             sleep(1)
         }
         #expect(((try? status().lag?.seconds) ?? 99) < 3, "the checkpoint did not move past other tables' transactions")
+        try admin.execute("UPDATE \(fixture.source).small SET v = v + 10")
+        #expect(waitUntil(30) { (try? status().tablesAppliedAt["\(fixture.source).small"]) != nil })
         running.stop()
 
         // The daemon is down: the target falls behind, and status says so from the databases alone.
@@ -44,6 +46,7 @@ struct StatusLiveTests {
         #expect(behind.targets.first?.state == "daemon not running")
         #expect(behind.targets.first?.isBehind == true)
         #expect(!behind.daemonRunning)
+        #expect(behind.targets.first?.tablesAppliedAt["\(fixture.source).small"] != nil, "per-table times need the daemon")
         #expect((behind.targets.first?.lag?.bytes ?? 0) > 0)
         #expect((behind.targets.first?.lag?.seconds ?? 0) > 5)
         let json = try #require(try JSONSerialization.jsonObject(with: Data(behind.json().utf8)) as? [String: Any])
