@@ -152,14 +152,15 @@ public final class Replicator: Sendable {
         var readError: (any Error)?
         let session = DecodeSession(schemaConnection: schema)
         var reported = (events: 0, at: Date.distantPast)
-        // The reader's progress goes to the status and metrics at most twice a second.
-        func report(_ position: BinlogPosition) {
+        // The reader's progress goes to the status and metrics at most twice a second (and at each heartbeat).
+        func report(_ position: BinlogPosition, readingSince: UInt32?, force: Bool = false) {
             let now = Date()
-            guard now.timeIntervalSince(reported.at) >= 0.5 else { return }
+            guard force || now.timeIntervalSince(reported.at) >= 0.5 else { return }
             metrics.count("tablemirror_reader_events_total", [("target", name)], by: session.eventCount - reported.events)
             reported = (session.eventCount, now)
             status.update(name) {
                 $0.readPosition = position
+                $0.readingSince = readingSince
                 $0.queueDepth = lane.queueDepth
             }
         }
@@ -167,11 +168,11 @@ public final class Replicator: Sendable {
             try session.run(source, idle: {
                 if stop.isStopped { throw StopRequested() }
                 try router.idle()
-                report(router.readPosition)
+                report(router.readPosition, readingSince: nil, force: true)
             }) { change in
                 if stop.isStopped { throw StopRequested() }
                 try router.route(change)
-                if case .commit = change { report(router.readPosition) }
+                if case let .commit(commit) = change { report(router.readPosition, readingSince: commit.timestamp) }
             }
         } catch is StopRequested {
         } catch {

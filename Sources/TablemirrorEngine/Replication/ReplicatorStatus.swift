@@ -61,9 +61,16 @@ public final class ReplicatorStatus: @unchecked Sendable {
             return read.offset > applied.offset ? read.offset - applied.offset : 0
         }
 
-        /// Seconds the target is behind: how long ago its oldest uncommitted source transaction committed.
+        /// Source commit time of the last transaction the reader got through, while it has a backlog (nil once
+        /// the source had nothing more to send: a heartbeat came).
+        public var readingSince: UInt32?
+
+        /// Seconds the target is behind: how long ago the oldest source transaction it has not committed was
+        /// committed on the source — one handed to the applier, or, while the reader works through a backlog
+        /// (of other tables' transactions too), the one it is reading.
         public func lagSeconds(now: Date = Date()) -> Double {
-            pendingSince.map { max(0, now.timeIntervalSince1970 - Double($0)) } ?? 0
+            let oldest = [pendingSince, readingSince].compactMap { $0 }.min()
+            return oldest.map { max(0, now.timeIntervalSince1970 - Double($0)) } ?? 0
         }
     }
 

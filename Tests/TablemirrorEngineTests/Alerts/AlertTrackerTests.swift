@@ -63,3 +63,18 @@ struct AlertTrackerTests {
         #expect(ReplicatorStatus.Failure.of(corrupt, fromSource: true) == .corruptEvent)
     }
 }
+
+struct TargetLagSecondsTests {
+    @Test func lagCountsFromTheOldestUncommittedOrUnreadTransaction() {
+        var target = ReplicatorStatus.Target()
+        let now = Date(timeIntervalSince1970: 1_000)
+        #expect(target.lagSeconds(now: now) == 0, "nothing pending, nothing being read: caught up")
+        target.readingSince = 940  // the reader is working through transactions from a minute ago
+        #expect(target.lagSeconds(now: now) == 60)
+        target.pendingSince = 900  // and the applier holds one older still
+        #expect(target.lagSeconds(now: now) == 100)
+        target.pendingSince = nil
+        target.readingSince = nil  // a heartbeat: the reader has everything
+        #expect(target.lagSeconds(now: now) == 0)
+    }
+}
