@@ -48,8 +48,6 @@ final class OnlineCopyDriver {
         try poll()
     }
 
-    var isCopying: Bool { !copies.isEmpty || held != nil }
-
     /// Chunks due where the reader stands between two transactions, having read everything before `position`.
     func chunks(atBoundary position: BinlogPosition) throws -> [TableChunk] {
         var due: [TableChunk] = []

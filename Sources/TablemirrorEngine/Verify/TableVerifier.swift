@@ -46,7 +46,7 @@ struct TableVerifier {
             comparison.chunks += 1
             comparison.sourceRows += sourceSummary.rows
             if sourceSummary != replicaSummary {
-                suspects.merge(try rowDifferences(range))
+                suspects.merge(try compareRows(range).differences)
             }
             guard let upper else { break }
             lower = upper
@@ -86,10 +86,6 @@ struct TableVerifier {
     }
 
     /// Keys and row hashes of both sides where `condition` holds, compared.
-    private func rowDifferences(_ condition: String?) throws -> RowDifferences {
-        try compareRows(condition).differences
-    }
-
     /// The differing rows where `condition` holds, and the source's row hashes there (for the re-checks).
     private func compareRows(_ condition: String?) throws -> (differences: RowDifferences, source: [[String]: String]) {
         let select = "SELECT \(keyColumns.joined(separator: ", ")), \(format.rowHash) FROM "
