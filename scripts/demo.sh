@@ -71,6 +71,9 @@ echo
 echo "== tablemirror status --config $config =="
 "$bin" status --config "$config" || true
 echo
+echo "== tablemirror verify --config $config (chunked checksums, source against every replica) =="
+"$bin" verify --config "$config" || true
+echo
 echo "== Changes decoded from the live binlog since ${start} (tablemirror decode --json) =="
 TM_SOURCE_PASSWORD=$TM_TEST_PASSWORD "$bin" decode --host 127.0.0.1 --port "$source_port" --user tm \
     --start-file "${start%%:*}" --start-pos "${start##*:}" --stop-at-end --json
