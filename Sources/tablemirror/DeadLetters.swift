@@ -39,7 +39,9 @@ struct DeadLetters: ParsableCommand {
             var letters: [DeadLetterStore.Letter] = []
             for target in targets {
                 guard let options = connections.targets[target.name] else { continue }
-                letters += try DeadLetterStore.list(target: target.name, ids: ids, on: try MariaDBConnection(options))
+                let connection = try MariaDBConnection(options)
+                try ControlSchema.ensure(connection)
+                letters += try DeadLetterStore.list(target: target.name, ids: ids, on: connection)
             }
             switch action {
             case .list:

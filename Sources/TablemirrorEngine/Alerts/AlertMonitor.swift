@@ -83,8 +83,14 @@ final class AlertMonitor: @unchecked Sendable {
     private func countDeadLetters() {
         for (name, options) in connections.targets {
             do {
-                let connection = try targetConnections[name] ?? MariaDBConnection(options)
-                targetConnections[name] = connection
+                let connection: MariaDBConnection
+                if let open = targetConnections[name] {
+                    connection = open
+                } else {
+                    connection = try MariaDBConnection(options)
+                    try ControlSchema.ensure(connection)
+                    targetConnections[name] = connection
+                }
                 deadLetterCounts[name] = try DeadLetterStore.count(target: name, on: connection)
             } catch {
                 targetConnections[name] = nil  // unreachable targets have their own alert

@@ -21,14 +21,15 @@ struct GroupStatements {
         var fold = folds.removeValue(forKey: table) ?? FoldedTableChanges(plan: plan)
         var builder = RowChangeSQL.Builder(plan: plan)
         for change in changes {
-            if FoldedTableChanges.canFold(change, plan: plan) && (fold.isEmpty || fold.columnNames == change.columnNames) {
+            let foldable = FoldedTableChanges.canFold(change, plan: plan)
+            if foldable && (fold.isEmpty || fold.columnNames == change.columnNames) {
                 builder.flush()
                 fold.add(change)
                 if fold.count >= Self.foldLimit { fold.drain(into: &builder) }
             } else {
-                // Order matters between a folded run and an exact change after it: the run goes first.
+                // Order matters between a folded run and a change after it: the run goes first.
                 fold.drain(into: &builder)
-                if FoldedTableChanges.canFold(change, plan: plan) { fold.add(change) } else { builder.add(change) }
+                if foldable { fold.add(change) } else { builder.add(change) }
             }
         }
         append(builder.finish())

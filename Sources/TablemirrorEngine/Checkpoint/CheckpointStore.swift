@@ -21,10 +21,6 @@ public enum CheckpointStore {
         """,
     ]
 
-    public static func ensureSchema(_ connection: MariaDBConnection) throws(MariaDBError) {
-        for statement in createStatements { try connection.execute(statement) }
-    }
-
     public static func read(target: String, from connection: MariaDBConnection) throws(MariaDBError) -> Checkpoint? {
         var sql = "SELECT binlog_file, binlog_position, gtid, source_timestamp FROM `\(schema)`.`checkpoint` WHERE target = "
         SQLLiteral.quoted(target, into: &sql)

@@ -50,20 +50,11 @@ public enum CopyProgressStore {
         ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4
         """
 
-    public static func ensureSchema(_ connection: MariaDBConnection) throws(MariaDBError) {
-        try CheckpointStore.ensureSchema(connection)
-        try connection.execute(createStatement)
-        // Added after the first version of the table.
-        try connection.execute("ALTER TABLE \(table) ADD COLUMN IF NOT EXISTS `only_keys` LONGTEXT NULL AFTER `reason`")
-        try connection.execute(DeadLetterStore.createStatement)
-        try connection.execute(TableActivityStore.createStatement)
-    }
-
     /// Asks for a (new) copy of `source` into `target` — of the whole table, or of the rows with `keys` only
     /// (a repair); one already under way starts over.
     public static func request(target: String, source: QualifiedTableName, reason: String, keys: [[String]]? = nil,
                                on connection: MariaDBConnection) throws(MariaDBError) {
-        try ensureSchema(connection)
+        try ControlSchema.ensure(connection)
         let onlyKeys = keys.map { SQLLiteral.quotedString(encode($0)) } ?? "NULL"
         try connection.execute("""
             INSERT INTO \(table) (target, source_database, source_table, state, reason, only_keys)
@@ -104,7 +95,6 @@ public enum CopyProgressStore {
 
     private static func read(target: String, where condition: String,
                              on connection: MariaDBConnection) throws(MariaDBError) -> [Progress] {
-        try ensureSchema(connection)
         let result = try connection.query("""
             SELECT source_database, source_table, state, last_key, chunks, rows_copied, rows_estimated, reason,
               UNIX_TIMESTAMP(started_at), UNIX_TIMESTAMP(finished_at), only_keys, UNIX_TIMESTAMP(requested_at)

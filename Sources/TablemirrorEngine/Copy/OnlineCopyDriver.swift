@@ -122,7 +122,7 @@ final class OnlineCopyDriver {
             let source = try sourceConnection ?? MariaDBConnection(sourceOptions)
             sourceConnection = source
             let restart = progress.state == .requested
-            let estimate = restart || progress.estimatedRows == nil ? try estimatedRows(route.source, source) : progress.estimatedRows
+            let estimate = restart || progress.estimatedRows == nil ? try TableSize.estimatedRows(route.source, on: source) : progress.estimatedRows
             let reader = try TableChunkReader(route: route, target: plan.target.name, source: source)
             copies.append(ActiveCopy(reader: reader, lastKey: restart ? nil : progress.lastKey, onlyKeys: progress.onlyKeys,
                                      generation: progress.generation,
@@ -130,13 +130,5 @@ final class OnlineCopyDriver {
                                      estimatedRows: estimate, progress: ProgressReport(total: estimate, startRows: restart ? 0 : progress.rows)))
             logger.info("copy of \(route.source) into \(plan.target.name) \(restart ? "started" : "resumed") (\(progress.reason))")
         }
-    }
-
-    private func estimatedRows(_ table: QualifiedTableName, _ source: MariaDBConnection) throws -> Int? {
-        let result = try source.query("""
-            SELECT TABLE_ROWS FROM information_schema.TABLES
-            WHERE TABLE_SCHEMA = \(SQLLiteral.quotedString(table.database)) AND TABLE_NAME = \(SQLLiteral.quotedString(table.table))
-            """)
-        return result.rows.isEmpty ? nil : result.string(0, 0).flatMap { Int($0) }
     }
 }

@@ -62,7 +62,6 @@ public enum DeadLetterStore {
     }
 
     public static func list(target: String, ids: [Int] = [], on connection: MariaDBConnection) throws -> [Letter] {
-        try CopyProgressStore.ensureSchema(connection)
         var sql = """
             SELECT id, source_database, source_table, operation, binlog_file, binlog_position, gtid, `keys`, `change`, error_code, error, created_at
             FROM \(table) WHERE target = \(SQLLiteral.quotedString(target))
@@ -83,8 +82,7 @@ public enum DeadLetterStore {
     }
 
     public static func count(target: String, on connection: MariaDBConnection) throws -> Int {
-        try CopyProgressStore.ensureSchema(connection)
-        return try connection.query("SELECT COUNT(*) FROM \(table) WHERE target = \(SQLLiteral.quotedString(target))")
+        try connection.query("SELECT COUNT(*) FROM \(table) WHERE target = \(SQLLiteral.quotedString(target))")
             .string(0, 0).flatMap { Int($0) } ?? 0
     }
 

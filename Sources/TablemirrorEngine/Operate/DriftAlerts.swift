@@ -8,16 +8,18 @@ import MariaDBClient
 public enum DriftAlerts {
     static let table = "`\(CheckpointStore.schema)`.`drift`"
 
+    static let createStatement = """
+        CREATE TABLE IF NOT EXISTS \(table) (target VARCHAR(64) NOT NULL, source_table VARCHAR(130) NOT NULL,
+          found_at DOUBLE NOT NULL, message TEXT NOT NULL, PRIMARY KEY (target, source_table)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4
+        """
+
     public static func report(_ comparisons: [TableComparison], alerts: Configuration.Alerts,
                               connections: Replicator.Connections, now: Date = Date()) throws {
         let dispatcher = AlertDispatcher(channels: alerts.channels)
         for comparison in comparisons {
             guard let options = connections.targets[comparison.target] else { continue }
             let target = try MariaDBConnection(options)
-            try target.execute("""
-                CREATE TABLE IF NOT EXISTS \(table) (target VARCHAR(64) NOT NULL, source_table VARCHAR(130) NOT NULL,
-                  found_at DOUBLE NOT NULL, message TEXT NOT NULL, PRIMARY KEY (target, source_table)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4
-                """)
+            try ControlSchema.ensure(target)
             let key = "\(SQLLiteral.quotedString(comparison.target)), \(SQLLiteral.quotedString(comparison.source.description))"
             let known = try target.query("SELECT found_at, message FROM \(table) WHERE (target, source_table) = (\(key))")
             let differences = comparison.differences

@@ -48,6 +48,7 @@ public struct StatusReport: Sendable {
             do {
                 guard let options = connections.targets[target.name] else { throw EngineError.invalidArgument("no connection") }
                 let connection = try MariaDBConnection(options)
+                try ControlSchema.ensure(connection)
                 entry.copies = try CopyProgressStore.unfinished(target: target.name, on: connection)
                 entry.deadLetters = try DeadLetterStore.count(target: target.name, on: connection)
                 let live = daemon?[target.name]

@@ -15,11 +15,7 @@ enum InitialCopy {
         defer { try? source.execute("COMMIT") }
         for route in routes.sorted(by: { $0.source.description < $1.source.description }) {
             try ReplicaTableSetup.create(route, source: source, target: target, writer: writer)
-            let estimate = try source.query("""
-                SELECT TABLE_ROWS FROM information_schema.TABLES
-                WHERE TABLE_SCHEMA = \(SQLLiteral.quotedString(route.source.database)) AND TABLE_NAME = \(SQLLiteral.quotedString(route.source.table))
-                """).string(0, 0).flatMap { Int($0) }
-            var progress = ProgressReport(total: estimate)
+            var progress = ProgressReport(total: try TableSize.estimatedRows(route.source, on: source))
             let label = "initial copy of \(route.source) into \(name):\(route.apply.database).\(route.apply.table)"
             let rows = try copyRows(of: route, source: source, target: target) { rows in
                 if let line = progress.line(rows: rows, finished: false) { logger.info("\(label): \(line)") }

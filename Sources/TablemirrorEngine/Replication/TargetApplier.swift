@@ -43,7 +43,7 @@ final class TargetApplier {
     /// Reads the checkpoint; a target without one gets its tables copied from a snapshot first. A mapping added
     /// since gets its replica table created now and filled by an online copy while the stream runs.
     func prepare(onCopy: () -> Void, source: () throws -> MariaDBConnection) throws {
-        try CopyProgressStore.ensureSchema(connection)
+        try ControlSchema.ensure(connection)
         checkpoint = try CheckpointStore.read(target: name, from: connection)
         guard checkpoint == nil else {
             let missing = try plan.routes.values.filter { try !ReplicaTableSetup.exists($0, in: connection) }

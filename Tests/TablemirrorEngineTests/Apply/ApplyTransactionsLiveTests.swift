@@ -15,7 +15,7 @@ struct ApplyTransactionsLiveTests {
         let admin = try TestServer.connect()
         try admin.execute("CREATE DATABASE \(source); CREATE DATABASE \(target)")
         defer { try? admin.execute("DROP DATABASE \(source); DROP DATABASE \(target)") }
-        try CheckpointStore.ensureSchema(admin)
+        try ControlSchema.ensure(admin)
         defer { try? admin.execute("DELETE FROM _tablemirror.checkpoint WHERE target = '\(target)'") }
 
         let writer = try TestServer.connect(database: source)

@@ -11,7 +11,7 @@ struct ReadOnlyGuardTests {
         let database = TestServer.uniqueDatabase("tm_ro")
         let user = "app_\(UInt16.random(in: 0..<UInt16.max))"
         let admin = try TestServer.connect()
-        try CheckpointStore.ensureSchema(admin)
+        try ControlSchema.ensure(admin)
         try admin.execute("""
             CREATE DATABASE \(database);
             CREATE TABLE \(database).items (id INT, sku VARCHAR(20) CHARSET utf8mb4, name TEXT, PRIMARY KEY (id, sku));

@@ -13,7 +13,7 @@ struct CheckpointStoreTests {
     @Test func writtenWithTheRowsOrNotAtAll() throws {
         let target = TestServer.uniqueDatabase("target")
         let connection = try TestServer.connect()
-        try CheckpointStore.ensureSchema(connection)
+        try ControlSchema.ensure(connection)
         try connection.execute("CREATE DATABASE \(target); CREATE TABLE \(target).items (id INT PRIMARY KEY)")
         defer { try? connection.execute("DROP DATABASE \(target); DELETE FROM _tablemirror.checkpoint WHERE target = '\(target)'") }
 
@@ -32,7 +32,7 @@ struct CheckpointStoreTests {
     @Test func onlyMovesForward() throws {
         let target = TestServer.uniqueDatabase("target")
         let connection = try TestServer.connect()
-        try CheckpointStore.ensureSchema(connection)
+        try ControlSchema.ensure(connection)
         defer { try? connection.execute("DELETE FROM _tablemirror.checkpoint WHERE target = '\(target)'") }
         try connection.execute(CheckpointStore.writeStatement(target: target, checkpoint("bin.000002", 100, "0-1-9")))
         try connection.execute(CheckpointStore.writeStatement(target: target, checkpoint("bin.000001", 900, "0-1-8")))
