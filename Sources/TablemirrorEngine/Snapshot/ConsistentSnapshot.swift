@@ -9,6 +9,9 @@ public struct ConsistentSnapshot: Sendable, Equatable {
     public var position: BinlogPosition
     /// The GTID position at the snapshot (`@@gtid_binlog_pos` as of it), when the server can say.
     public var gtidPosition: String?
+    /// When the snapshot was taken, by the source's clock (seconds since 1970): the age of the data read
+    /// through it, which the lag of a target fresh from its initial copy counts from.
+    public var takenAt: UInt32 = 0
 
     /// Opens the snapshot transaction on `connection`; read the tables through it, then COMMIT to release it.
     public static func begin(on connection: MariaDBConnection) throws(EngineError) -> ConsistentSnapshot {
@@ -27,7 +30,8 @@ public struct ConsistentSnapshot: Sendable, Equatable {
                     "\(connection.options): the server reports no binlog snapshot position (MariaDB with log_bin is needed)")
             }
             let gtid = try? connection.query("SELECT BINLOG_GTID_POS(\(SQLLiteral.quotedString(file)), \(offset))").string(0, 0)
-            return ConsistentSnapshot(position: BinlogPosition(file: file, offset: offset), gtidPosition: gtid ?? nil)
+            let now = try connection.query("SELECT UNIX_TIMESTAMP()").string(0, 0).flatMap { UInt32($0) } ?? 0
+            return ConsistentSnapshot(position: BinlogPosition(file: file, offset: offset), gtidPosition: gtid ?? nil, takenAt: now)
         } catch let error as MariaDBError {
             throw .database(error)
         } catch let error as EngineError {
