@@ -9,6 +9,8 @@ public enum EngineError: Error, CustomStringConvertible {
     case corruptEvent(source: String, position: BinlogPosition, underlying: BinlogDecodingError)
     case database(MariaDBError)
     case invalidArgument(String)
+    /// A schema change the target refused (or that cannot be replayed there): the target stops at it.
+    case schemaChange(target: String, position: BinlogPosition, sourceStatement: String, statement: String, reason: String)
 
     public var description: String {
         switch self {
@@ -22,6 +24,9 @@ public enum EngineError: Error, CustomStringConvertible {
             return error.description
         case let .invalidArgument(text):
             return text
+        case let .schemaChange(target, position, sourceStatement, statement, reason):
+            let replayed = statement == sourceStatement ? "" : " (run there as: \(statement))"
+            return "schema change at \(position) failed on target \(target): \(sourceStatement)\(replayed): \(reason); `tablemirror resync` of the table recovers"
         }
     }
 }

@@ -20,7 +20,8 @@ public struct BinlogEventDecoder: Sendable {
     }
 
     /// Records what the source's schema says about a table and applies it to the table map already in force.
-    public mutating func setSchemaHint(_ hint: TableSchemaHint, for table: QualifiedTableName) throws(BinlogDecodingError) {
+    /// nil forgets what was known (the table map's own metadata is all there is then).
+    public mutating func setSchemaHint(_ hint: TableSchemaHint?, for table: QualifiedTableName) throws(BinlogDecodingError) {
         schemaHints[table] = hint
         for (id, layout) in layouts where layout.map.database == table.database && layout.map.table == table.table {
             var map = layout.map

@@ -55,8 +55,8 @@ public struct ColumnDefinition: Sendable, Equatable {
 }
 
 /// What the replicator knows about a table from the source's schema, used where the binlog lacks metadata.
-public struct TableSchemaHint: Sendable, Equatable {
-    public struct Column: Sendable, Equatable {
+public struct TableSchemaHint: Sendable, Equatable, Codable {
+    public struct Column: Sendable, Equatable, Codable {
         public var name: String
         public var isUnsigned: Bool
         public var characterSet: String?

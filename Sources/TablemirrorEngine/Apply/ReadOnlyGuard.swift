@@ -23,6 +23,15 @@ public enum ReadOnlyGuard {
         try installTruncateGuard(on: connection, database: database, table: table)
     }
 
+    /// Lifts every guard — triggers and TRUNCATE guard — before tablemirror changes the table's structure or name
+    /// (a rename would carry the triggers along under the old table's names; a key change needs the guard gone).
+    public static func remove(on connection: MariaDBConnection, database: String, table: String) throws {
+        for suffix in ["i", "u", "d"] {
+            try connection.execute("DROP TRIGGER IF EXISTS \(SQLLiteral.identifier(database)).\(SQLLiteral.identifier(triggerName(table, suffix)))")
+        }
+        try removeTruncateGuard(on: connection, database: database, table: table)
+    }
+
     /// Removes the TRUNCATE guard, so tablemirror itself can drop or recreate the table (resync, DDL).
     public static func removeTruncateGuard(on connection: MariaDBConnection, database: String, table: String) throws {
         try connection.execute("DROP TABLE IF EXISTS \(guardName(database, table))")

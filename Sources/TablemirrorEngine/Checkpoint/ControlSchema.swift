@@ -1,7 +1,7 @@
 import MariaDBClient
 
 /// tablemirror's own tables in a target (`_tablemirror`): checkpoints, copy progress, dead letters, table
-/// activity, drift. Created once where work on a target connection begins — never in a polling loop: a DDL
+/// activity, drift, schema history. Created once where work on a target connection begins — never in a polling loop: a DDL
 /// statement, even one with nothing to do, takes a metadata lock that waits for open transactions.
 public enum ControlSchema {
     public static func ensure(_ connection: MariaDBConnection) throws(MariaDBError) {
@@ -12,7 +12,18 @@ public enum ControlSchema {
             DeadLetterStore.createStatement,
             TableActivityStore.createStatement,
             DriftAlerts.createStatement,
+            SchemaHistoryStore.createStatement,
+            SchemaChangeMarker.createStatement,
+            // Added with schema changes: a copy that rebuilds the replica's structure too.
+            "ALTER TABLE \(CopyProgressStore.table) ADD COLUMN IF NOT EXISTS `recreate` BOOLEAN NOT NULL DEFAULT FALSE AFTER `only_keys`",
         ]
         for statement in statements { try connection.execute(statement) }
     }
+
+    /// The first columns of the tables that keep records about source tables (dead letters, schema history):
+    /// the record's id, the target it belongs to, the source table it is about.
+    static let recordColumns = """
+        `id` BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY, `target` VARCHAR(64) NOT NULL,
+          `source_database` VARCHAR(64) NOT NULL, `source_table` VARCHAR(64) NOT NULL
+        """
 }

@@ -27,6 +27,9 @@ public enum CopyProgressStore {
         /// Tells one request from the next for the same table (the request time, to the microsecond): a chunk
         /// records progress only for the request it was read for.
         public var generation: String
+        /// The replica is rebuilt from the source's structure as of the first chunk (its changes before that
+        /// chunk are not replayed): for a table whose replica cannot follow its schema changes.
+        public var recreate: Bool = false
     }
 
     static let table = "`\(CheckpointStore.schema)`.`copy`"
@@ -53,15 +56,28 @@ public enum CopyProgressStore {
     /// Asks for a (new) copy of `source` into `target` — of the whole table, or of the rows with `keys` only
     /// (a repair); one already under way starts over.
     public static func request(target: String, source: QualifiedTableName, reason: String, keys: [[String]]? = nil,
-                               on connection: MariaDBConnection) throws(MariaDBError) {
+                               recreate: Bool = false, on connection: MariaDBConnection) throws(MariaDBError) {
         try ControlSchema.ensure(connection)
+        try connection.execute(requestStatement(target: target, source: source, reason: reason, keys: keys, recreate: recreate))
+    }
+
+    static func requestStatement(target: String, source: QualifiedTableName, reason: String, keys: [[String]]? = nil,
+                                 recreate: Bool = false) -> String {
         let onlyKeys = keys.map { SQLLiteral.quotedString(encode($0)) } ?? "NULL"
-        try connection.execute("""
-            INSERT INTO \(table) (target, source_database, source_table, state, reason, only_keys)
-            VALUES (\(keyValues(target, source)), 'requested', \(SQLLiteral.quotedString(reason)), \(onlyKeys))
-            ON DUPLICATE KEY UPDATE state = 'requested', reason = VALUES(reason), only_keys = VALUES(only_keys), last_key = NULL,
-              chunks = 0, rows_copied = 0, rows_estimated = NULL, requested_at = CURRENT_TIMESTAMP(6), started_at = NULL, finished_at = NULL
-            """)
+        return """
+            INSERT INTO \(table) (target, source_database, source_table, state, reason, only_keys, recreate)
+            VALUES (\(keyValues(target, source)), 'requested', \(SQLLiteral.quotedString(reason)), \(onlyKeys), \(recreate))
+            ON DUPLICATE KEY UPDATE state = 'requested', reason = VALUES(reason), only_keys = VALUES(only_keys), recreate = VALUES(recreate),
+              last_key = NULL, chunks = 0, rows_copied = 0, rows_estimated = NULL, requested_at = CURRENT_TIMESTAMP(6), started_at = NULL,
+              finished_at = NULL
+            """
+    }
+
+    /// Forgets copies of tables the target no longer replicates; run in the transaction of that schema change.
+    static func cancelStatement(target: String, sources: [QualifiedTableName]) -> String? {
+        guard !sources.isEmpty else { return nil }
+        return "DELETE FROM \(table) WHERE (target, source_database, source_table) IN ("
+            + sources.map { "(\(keyValues(target, $0)))" }.joined(separator: ", ") + ")"
     }
 
     /// Every copy of `target` that has not finished, oldest request first.
@@ -97,7 +113,7 @@ public enum CopyProgressStore {
                              on connection: MariaDBConnection) throws(MariaDBError) -> [Progress] {
         let result = try connection.query("""
             SELECT source_database, source_table, state, last_key, chunks, rows_copied, rows_estimated, reason,
-              UNIX_TIMESTAMP(started_at), UNIX_TIMESTAMP(finished_at), only_keys, UNIX_TIMESTAMP(requested_at)
+              UNIX_TIMESTAMP(started_at), UNIX_TIMESTAMP(finished_at), only_keys, UNIX_TIMESTAMP(requested_at), recreate
             FROM \(table) WHERE target = \(SQLLiteral.quotedString(target)) AND \(condition) ORDER BY requested_at
             """)
         return result.rows.indices.compactMap { row in
@@ -110,7 +126,7 @@ public enum CopyProgressStore {
                             onlyKeys: result.string(row, 10).flatMap(decode).flatMap(plainKeys),
                             startedAt: result.string(row, 8).flatMap(Double.init).map(Date.init(timeIntervalSince1970:)),
                             finishedAt: result.string(row, 9).flatMap(Double.init).map(Date.init(timeIntervalSince1970:)),
-                            generation: result.string(row, 11) ?? "")
+                            generation: result.string(row, 11) ?? "", recreate: result.string(row, 12) == "1")
         }
     }
 

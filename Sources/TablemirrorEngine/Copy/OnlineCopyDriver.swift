@@ -14,7 +14,9 @@ final class OnlineCopyDriver {
     /// How often the target is asked for new requests (`tablemirror resync`).
     static let pollInterval: TimeInterval = 1
 
-    private let plan: ReplicationPlan.TargetPlan
+    private let target: String
+    /// The target's routes as of the reader's position (schema changes move, add and remove them).
+    private var routes: [QualifiedTableName: ReplicationPlan.Route]
     private let sourceOptions: ConnectionOptions
     private let targetConnection: MariaDBConnection
     private var sourceConnection: MariaDBConnection?
@@ -26,12 +28,18 @@ final class OnlineCopyDriver {
     private var handedOver = Set<String>()
     private let logger: Logger
     private let status: ReplicatorStatus
+    /// Tables whose replica is rebuilt by a copy whose first chunk has not reached the applier: their events up
+    /// to that chunk are not replayed (the chunk brings the structure and rows as of its position).
+    private(set) var suspended = Set<QualifiedTableName>()
+    /// No chunk is read before this time (a table changed under the copy; the reader catches up first).
+    private var pausedUntil = Date.distantPast
 
     private struct ActiveCopy {
         var reader: TableChunkReader
         var lastKey: [String]?
         /// A repair of these rows only.
         var onlyKeys: [[String]]?
+        var recreate: Bool
         var generation: String
         var rows: Int
         var estimatedRows: Int?
@@ -40,7 +48,8 @@ final class OnlineCopyDriver {
 
     init(plan: ReplicationPlan.TargetPlan, source: ConnectionOptions, target: ConnectionOptions, status: ReplicatorStatus,
          logger: Logger) throws {
-        self.plan = plan
+        self.target = plan.target.name
+        routes = plan.routes
         sourceOptions = source
         targetConnection = try MariaDBConnection(target)
         self.status = status
@@ -52,17 +61,17 @@ final class OnlineCopyDriver {
     func chunks(atBoundary position: BinlogPosition) throws -> [TableChunk] {
         var due: [TableChunk] = []
         if let chunk = held, !position.isBefore(chunk.position) {
-            due.append(chunk)
+            due.append(handOver(chunk))
             held = nil
         }
         if Date().timeIntervalSince(lastPoll) >= Self.pollInterval { try poll() }
         var budget = Self.chunksPerBoundary
-        while held == nil, budget > 0, !copies.isEmpty {
-            let chunk = try readNextChunk()
+        while held == nil, budget > 0, !copies.isEmpty, Date() >= pausedUntil {
+            guard let chunk = try readNextChunk() else { break }
             if position.isBefore(chunk.position) {
                 held = chunk  // the source moved on meanwhile: the chunk waits for the reader
             } else {
-                due.append(chunk)
+                due.append(handOver(chunk))
             }
             budget -= 1
         }
@@ -73,28 +82,59 @@ final class OnlineCopyDriver {
     func chunks(before position: BinlogPosition) -> [TableChunk] {
         guard let chunk = held, !position.isBefore(chunk.position) else { return [] }
         held = nil
-        return [chunk]
+        return [handOver(chunk)]
     }
 
-    private func readNextChunk() throws -> TableChunk {
+    private func handOver(_ chunk: TableChunk) -> TableChunk {
+        if chunk.recreated != nil { suspended.remove(chunk.source) }
+        return chunk
+    }
+
+    /// The reader has applied a schema change: copies follow their tables' new names, and end with the tables.
+    func update(routes: [QualifiedTableName: ReplicationPlan.Route], removed: [QualifiedTableName], recreated: [QualifiedTableName]) throws {
+        self.routes = routes
+        copies.removeAll { removed.contains($0.reader.route.source) || recreated.contains($0.reader.route.source) }
+        for index in copies.indices {
+            if let route = routes[copies[index].reader.route.source] { copies[index].reader.route = route }
+        }
+        if let chunk = held, removed.contains(chunk.source) || recreated.contains(chunk.source) || chunk.recreated == nil && routes[chunk.source] == nil {
+            held = nil
+        }
+        for table in removed { suspended.remove(table) }
+        pausedUntil = .distantPast
+        // A table copied anew is suspended from here: its next events must not reach the old replica.
+        if !recreated.isEmpty { try poll() }
+    }
+
+    /// The next chunk, or nil when the source's table has changed ahead of the reader (renamed, dropped, altered
+    /// after the snapshot began): reading waits until the reader has caught up with that change.
+    private func readNextChunk() throws -> TableChunk? {
         let source = try sourceConnection ?? MariaDBConnection(sourceOptions)
         sourceConnection = source
         var copy = copies[0]
         let chunk: TableChunk
-        if let keys = copy.onlyKeys {
-            chunk = try copy.reader.rows(withKeys: keys, generation: copy.generation, source: source)
-        } else {
-            let (next, lastKey) = try copy.reader.next(after: copy.lastKey, estimatedRows: copy.estimatedRows,
-                                                       generation: copy.generation, source: source)
-            chunk = next
-            copy.lastKey = lastKey
+        do {
+            if let keys = copy.onlyKeys {
+                chunk = try copy.reader.rows(withKeys: keys, generation: copy.generation, source: source)
+            } else {
+                // Only the first chunk of a rebuild carries the structure (a crash before it commits reads it again).
+                let (next, lastKey) = try copy.reader.next(after: copy.lastKey, estimatedRows: copy.estimatedRows, generation: copy.generation,
+                                                           recreate: copy.recreate && suspended.contains(copy.reader.route.source),
+                                                           source: source)
+                chunk = next
+                copy.lastKey = lastKey
+            }
+        } catch let error as MariaDBError where Self.changedAhead.contains(error.code) {
+            logger.debug("copy of \(copy.reader.route.source) into \(target) waits for the stream: \(error)")
+            pausedUntil = Date().addingTimeInterval(Self.pollInterval)
+            return nil
         }
         copy.rows += chunk.rowCount
-        let table = plan.routes[chunk.source].map { "\(plan.target.name):\($0.apply.database).\($0.apply.table)" } ?? "\(chunk.source)"
+        let table = routes[chunk.source].map { "\(target):\($0.apply.database).\($0.apply.table)" } ?? "\(chunk.source)"
         if let line = copy.progress.line(rows: copy.rows, finished: chunk.isLast) {
             logger.info("copy of \(chunk.source) into \(table): \(line)")
         }
-        status.update(plan.target.name) { $0.copies[chunk.source.description] = chunk.isLast ? nil : copy.rows }
+        status.update(target) { $0.copies[chunk.source.description] = chunk.isLast ? nil : copy.rows }
         if chunk.isLast {
             // Until the applier commits it, the target still says "copying": do not take it up again.
             handedOver.insert(copy.generation + "|" + chunk.source.description)
@@ -106,29 +146,35 @@ final class OnlineCopyDriver {
     }
 
     /// Takes up copies the target records as unfinished (requested, or interrupted by a restart).
+    /// Errors of a read that met a table changed ahead of the reader: no such table, unknown column, table
+    /// definition changed after the snapshot began.
+    static let changedAhead: Set<UInt32> = [1146, 1054, 1412]
+
     private func poll() throws {
         lastPoll = Date()
-        let unfinished = try CopyProgressStore.unfinished(target: plan.target.name, on: targetConnection)
+        let unfinished = try CopyProgressStore.unfinished(target: target, on: targetConnection)
         for progress in unfinished where !handedOver.contains(progress.generation + "|" + progress.source.description) {
             if let active = copies.firstIndex(where: { $0.reader.route.source == progress.source }) {
                 // A new request for a table being copied replaces the old one (its chunks no longer count).
                 guard copies[active].generation != progress.generation else { continue }
                 copies.remove(at: active)
             }
-            guard let route = plan.routes[progress.source] else {
-                logger.warning("copy of \(progress.source) into \(plan.target.name) ignored: no mapping routes it there")
+            guard let route = routes[progress.source] else {
+                logger.warning("copy of \(progress.source) into \(target) ignored: no mapping routes it there")
                 continue
             }
             let source = try sourceConnection ?? MariaDBConnection(sourceOptions)
             sourceConnection = source
             let restart = progress.state == .requested
             let estimate = restart || progress.estimatedRows == nil ? try TableSize.estimatedRows(route.source, on: source) : progress.estimatedRows
-            let reader = try TableChunkReader(route: route, target: plan.target.name, source: source)
+            let reader = TableChunkReader(route: route, target: target)
+            // A rebuild not yet begun in the target: the table's events wait for its first chunk.
+            if progress.recreate && restart { suspended.insert(progress.source) }
             copies.append(ActiveCopy(reader: reader, lastKey: restart ? nil : progress.lastKey, onlyKeys: progress.onlyKeys,
-                                     generation: progress.generation,
+                                     recreate: progress.recreate, generation: progress.generation,
                                      rows: restart ? 0 : progress.rows,
                                      estimatedRows: estimate, progress: ProgressReport(total: estimate, startRows: restart ? 0 : progress.rows)))
-            logger.info("copy of \(route.source) into \(plan.target.name) \(restart ? "started" : "resumed") (\(progress.reason))")
+            logger.info("copy of \(route.source) into \(target) \(restart ? "started" : "resumed") (\(progress.reason))")
         }
     }
 }

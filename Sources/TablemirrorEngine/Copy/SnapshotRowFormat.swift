@@ -11,10 +11,16 @@ struct SnapshotRowFormat {
     let table: QualifiedTableName
     let columns: [String]
     let kinds: [Kind]
+    /// Indexes of the primary key's columns (empty: no primary key).
+    var keyColumns: [Int] = []
 
+    /// Reads the table's columns. The table is opened first: inside a snapshot that takes its metadata lock
+    /// (no DDL can change it until the snapshot ends, so the columns read here are the rows' columns), and a
+    /// table that is missing or changed after the snapshot began fails with the server's own error (1146, 1412).
     static func read(_ table: QualifiedTableName, from source: MariaDBConnection) throws -> SnapshotRowFormat {
+        _ = try source.query("SELECT * FROM \(table.quoted) LIMIT 0")
         let result = try source.query("""
-            SELECT COLUMN_NAME, DATA_TYPE FROM information_schema.COLUMNS
+            SELECT COLUMN_NAME, DATA_TYPE, COLUMN_KEY FROM information_schema.COLUMNS
             WHERE TABLE_SCHEMA = \(SQLLiteral.quotedString(table.database)) AND TABLE_NAME = \(SQLLiteral.quotedString(table.table))
             ORDER BY ORDINAL_POSITION
             """)
@@ -23,13 +29,14 @@ struct SnapshotRowFormat {
         let bytes: Set<String> = ["binary", "varbinary", "tinyblob", "blob", "mediumblob", "longblob", "bit", "geometry",
                                   "point", "linestring", "polygon", "multipoint", "multilinestring", "multipolygon",
                                   "geometrycollection"]
-        var columns: [String] = [], kinds: [Kind] = []
+        var columns: [String] = [], kinds: [Kind] = [], key: [Int] = []
         for row in result.rows.indices {
+            if result.string(row, 2) == "PRI" { key.append(row) }
             columns.append(result.string(row, 0) ?? "")
             let type = (result.string(row, 1) ?? "").lowercased()
             kinds.append(type == "float" ? .float : numbers.contains(type) ? .number : bytes.contains(type) ? .bytes : .text)
         }
-        return SnapshotRowFormat(table: table, columns: columns, kinds: kinds)
+        return SnapshotRowFormat(table: table, columns: columns, kinds: kinds, keyColumns: key)
     }
 
     /// Every column in table order, as expressions whose text reads back exactly: the server prints a FLOAT

@@ -8,9 +8,20 @@ struct TableChunk: Sendable {
     var source: QualifiedTableName
     /// The snapshot's position: the chunk belongs between the transactions before and after it.
     var position: BinlogPosition
+    /// The GTID position of the snapshot, when the source can say.
+    var gtid: String?
     /// Replace the range, insert the rows, record the progress: in the target transaction at `position`.
     var statements: [String]
     var rowCount: Int
     /// The last chunk of the table: the copy is complete once it is applied.
     var isLast: Bool
+    /// The first chunk of a copy that rebuilds the replica: its structure as of `position`.
+    var recreated: RecreatedTable?
+
+    struct RecreatedTable: Sendable {
+        /// CREATE TABLE for the replica (named for the target, without foreign keys).
+        var createStatement: String
+        /// The columns, for decoding the table's events after `position`.
+        var structure: TableSchemaHint
+    }
 }

@@ -25,10 +25,7 @@ public enum DeadLetterStore {
 
     static let createStatement = """
         CREATE TABLE IF NOT EXISTS \(table) (
-          `id` BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
-          `target` VARCHAR(64) NOT NULL,
-          `source_database` VARCHAR(64) NOT NULL,
-          `source_table` VARCHAR(64) NOT NULL,
+          \(ControlSchema.recordColumns),
           `operation` VARCHAR(8) NOT NULL,
           `binlog_file` VARCHAR(255) NOT NULL,
           `binlog_position` BIGINT UNSIGNED NOT NULL,

@@ -45,6 +45,13 @@ public final class DecodeSession {
         }
     }
 
+    /// What is known of a table's columns from here on in the stream (after a schema change, or from the schema
+    /// history at the start): it replaces whatever was known or would be read from the source.
+    public func setSchemaHint(_ hint: TableSchemaHint?, for table: QualifiedTableName) throws {
+        tablesWithHints.insert(table)
+        do { try decoder.setSchemaHint(hint, for: table) } catch { throw EngineError.invalidArgument("schema of \(table): \(error)") }
+    }
+
     private func loadHintIfNeeded(for map: TableMap) throws {
         guard let schemaConnection else { return }
         let name = QualifiedTableName(database: map.database, table: map.table)

@@ -9,10 +9,27 @@ public enum CopyRequests {
     /// Asks for a copy of each selected table (of the given rows only, for a repair) into its target.
     public static func request(_ entries: [TableSelection.Entry], reason: String, keys: [[String]]? = nil,
                                connections: Replicator.Connections) throws {
+        let source = try MariaDBConnection(connections.source)
         for entry in entries {
             let target = try connect(entry.target.name, connections)
-            try CopyProgressStore.request(target: entry.target.name, source: entry.route.source, reason: reason, keys: keys, on: target)
+            try ControlSchema.ensure(target)
+            let recreate = try keys == nil && needsRebuild(entry, source: source, target: target)
+            try CopyProgressStore.request(target: entry.target.name, source: entry.route.source, reason: reason, keys: keys,
+                                          recreate: recreate, on: target)
         }
+    }
+
+    /// Whether the replica must be rebuilt rather than refilled: a schema change failed on it, or its structure
+    /// is not the source table's (rows alone cannot fix that).
+    static func needsRebuild(_ entry: TableSelection.Entry, source: MariaDBConnection, target: MariaDBConnection) throws -> Bool {
+        let name = entry.target.name, route = entry.route
+        if try SchemaChangeMarker.read(target: name, on: target)?.failedTables.contains(route.source) == true { return true }
+        guard let replica = try SchemaChangeMarker.definition(of: route.apply.qualifiedName, on: target),
+              let original = try SchemaChangeMarker.definition(of: route.source.quoted, on: source) else { return true }
+        let normalize = { (definition: String) in
+            try ReplicaTableDefinition.createStatement(showCreateTable: definition, database: route.apply.database, table: route.apply.table)
+        }
+        return try normalize(replica) != normalize(original)
     }
 
     /// Reports progress every couple of seconds until every copy is done; false if `timeout` passed first.

@@ -11,6 +11,8 @@ enum ApplyItem: Sendable {
     case passed(TransactionCommit)
     /// Between two transactions: a chunk of an online copy, at its snapshot position.
     case copyChunk(TableChunk)
+    /// A schema change at its place in the stream; the reader waits for its outcome.
+    case schemaChange(SchemaChangeWork)
 }
 
 extension BinlogPosition {

@@ -37,20 +37,25 @@ public struct ReplicationPlan: Sendable {
         for row in tables.rows.indices {
             guard let database = tables.string(row, 0), let table = tables.string(row, 1) else { continue }
             let name = QualifiedTableName(database: database, table: table)
-            let mappings = configuration.mappings.filter { $0.source.matches(database: database, table: table) }
-            guard !mappings.isEmpty else { continue }
+            guard configuration.mappings.contains(where: { $0.source.matches(database: database, table: table) }) else { continue }
             let key = try SchemaHintLoader.load(name, from: source)?.primaryKey ?? []
-            for mapping in mappings {
-                for destination in mapping.destinations {
-                    guard let index = targets.firstIndex(where: { $0.target.name == destination.target }),
-                          targets[index].routes[name] == nil else { continue }  // the first matching mapping wins
-                    let apply = TableApplyPlan(database: destination.database ?? targets[index].target.database,
-                                               table: destination.table ?? table, keyColumns: key)
-                    targets[index].routes[name] = Route(source: name, apply: apply, rowFilter: mapping.rowFilter,
-                                                            onError: mapping.onError)
-                }
+            for index in targets.indices {
+                guard var route = route(for: name, target: targets[index].target, in: configuration) else { continue }
+                route.apply.keyColumns = key
+                targets[index].routes[name] = route
             }
         }
         return ReplicationPlan(targets: targets)
+    }
+
+    /// Where the first mapping that covers `table` and names `target` puts it there (its key columns unknown).
+    public static func route(for table: QualifiedTableName, target: Configuration.Target, in configuration: Configuration) -> Route? {
+        for mapping in configuration.mappings where mapping.source.matches(database: table.database, table: table.table) {
+            guard let destination = mapping.destinations.first(where: { $0.target == target.name }) else { continue }
+            let apply = TableApplyPlan(database: destination.database ?? target.database, table: destination.table ?? table.table,
+                                       keyColumns: [])
+            return Route(source: table, apply: apply, rowFilter: mapping.rowFilter, onError: mapping.onError)
+        }
+        return nil
     }
 }

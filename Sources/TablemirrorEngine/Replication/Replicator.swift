@@ -100,7 +100,11 @@ public final class Replicator: Sendable {
                         $0.failure = failure
                         $0.lastError = "\(underlying)"
                     }
-                    return
+                    // Stopped until an operator acts: a resync asked for after the stop starts it again.
+                    guard waitForCopyRequest(target: name, options: options, stop: stop) else { break }
+                    logger.info("target \(name): a copy was requested; starting again")
+                    carefulUntil = nil
+                    continue
                 }
                 metrics.count("tablemirror_retries_total", [("target", name)])
                 attempt += 1
@@ -116,6 +120,21 @@ public final class Replicator: Sendable {
             }
         }
         status.update(name) { $0.state = .finished }
+    }
+
+    /// Waits (polling the target) for a copy requested after now; false when told to stop first.
+    private func waitForCopyRequest(target name: String, options: ConnectionOptions, stop: StopSignal) -> Bool {
+        var since: Double?
+        while !stop.isStopped {
+            if let connection = try? MariaDBConnection(options) {
+                if since == nil { since = (try? connection.query("SELECT UNIX_TIMESTAMP(NOW(6))").string(0, 0)).flatMap { $0.flatMap(Double.init) } }
+                let requests = (try? CopyProgressStore.unfinished(target: name, on: connection)) ?? []
+                if let since, requests.contains(where: { $0.state == .requested && (Double($0.generation) ?? 0) > since }) { return true }
+            }
+            let until = Date().addingTimeInterval(2)
+            while !stop.isStopped && Date() < until { usleep(50_000) }
+        }
+        return false
     }
 
     private func runPipeline(_ plan: ReplicationPlan.TargetPlan, options: ConnectionOptions, stop: StopSignal,
@@ -146,11 +165,27 @@ public final class Replicator: Sendable {
             $0.failure = nil
         }
 
-        let copier = try OnlineCopyDriver(plan: plan, source: connections.source, target: options, status: status, logger: logger)
+        // The reader decodes with the structures the replicated tables had at the checkpoint (the schema history),
+        // not with the source's structures of today.
+        let routeFor = { (table: QualifiedTableName) in ReplicationPlan.route(for: table, target: plan.target, in: self.configuration) }
+        let structures = try applier.structuresAtCheckpoint(routeFor: routeFor)
+        let session = DecodeSession()
+        for (table, structure) in structures { try session.setSchemaHint(structure, for: table) }
+        var routedPlan = plan
+        routedPlan.routes = applier.plan.routes
+        let copier = try OnlineCopyDriver(plan: routedPlan, source: connections.source, target: options, status: status, logger: logger)
         let lane = ApplierLane(applier: applier)
-        let router = ChangeRouter(lane: lane, copier: copier, position: start)
+        let planner = SchemaChangePlanner(routeFor: routeFor) { database in
+            let result = try schema.query("""
+                SELECT DEFAULT_CHARACTER_SET_NAME, DEFAULT_COLLATION_NAME FROM information_schema.SCHEMATA
+                WHERE SCHEMA_NAME = \(SQLLiteral.quotedString(database))
+                """)
+            guard let charset = result.string(0, 0), let collation = result.string(0, 1) else { return nil }
+            return "CHARACTER SET \(charset) COLLATE \(collation)"
+        }
+        let router = ChangeRouter(target: name, lane: lane, copier: copier, routes: routedPlan.routes, planner: planner,
+                                  position: start) { table, structure in try session.setSchemaHint(structure, for: table) }
         var readError: (any Error)?
-        let session = DecodeSession(schemaConnection: schema)
         var reported = (events: 0, at: Date.distantPast)
         // The reader's progress goes to the status and metrics at most twice a second (and at each heartbeat).
         func report(_ position: BinlogPosition, readingSince: UInt32?, force: Bool = false) {
@@ -242,8 +277,14 @@ private struct ApplyFailure: Error, CustomStringConvertible {
 /// Sends the target the parts of each source transaction that concern it, and the online copies' chunks at
 /// their places between transactions.
 private final class ChangeRouter {
+    let target: String
     let lane: ApplierLane
     let copier: OnlineCopyDriver
+    /// Source tables this target replicates, as of the reader's position.
+    private var routes: [QualifiedTableName: ReplicationPlan.Route]
+    private let planner: SchemaChangePlanner
+    /// Tells the decoder a table's structure from here on (nil: forget it).
+    private let setStructure: (QualifiedTableName, TableSchemaHint?) throws -> Void
     private var pending: [RowChangeMessage] = []
     private var begun = false
     private var start: TransactionStart?
@@ -251,10 +292,16 @@ private final class ChangeRouter {
     private var position: BinlogPosition
     var readPosition: BinlogPosition { position }
 
-    init(lane: ApplierLane, copier: OnlineCopyDriver, position: BinlogPosition) {
+    init(target: String, lane: ApplierLane, copier: OnlineCopyDriver, routes: [QualifiedTableName: ReplicationPlan.Route],
+         planner: SchemaChangePlanner, position: BinlogPosition,
+         setStructure: @escaping (QualifiedTableName, TableSchemaHint?) throws -> Void) {
+        self.target = target
         self.lane = lane
         self.copier = copier
+        self.routes = routes
+        self.planner = planner
         self.position = position
+        self.setStructure = setStructure
     }
 
     func route(_ change: Change) throws {
@@ -263,7 +310,8 @@ private final class ChangeRouter {
             try send(copier.chunks(before: transaction.position))
             start = transaction
         case let .row(row):
-            guard lane.routes(QualifiedTableName(database: row.database, table: row.table)) else { return }
+            let table = QualifiedTableName(database: row.database, table: row.table)
+            guard routes[table] != nil, !copier.suspended.contains(table) else { return }
             if !begun, let start {
                 try lane.send(.begin(start))
                 begun = true
@@ -283,9 +331,41 @@ private final class ChangeRouter {
             start = nil
             position = commit.endPosition
             try send(copier.chunks(atBoundary: position))
-        case .ddl:
-            break  // Schema changes are issue 5: replicas keep today's structure.
+        case let .ddl(ddl):
+            try routeSchemaChange(ddl)
         }
+    }
+
+    /// A statement that changes replicated tables is applied at its place: the reader waits until the target has
+    /// run it, then decodes what follows with the tables' new structures.
+    private func routeSchemaChange(_ ddl: DDLMessage) throws {
+        let position = BinlogPosition(file: ddl.file, offset: ddl.startOffset)
+        let text = SecretRedaction.redact(ddl.statement)
+        let plan: SchemaChangePlan?
+        do {
+            plan = try planner.plan(SchemaStatement.parse(ddl.statement, database: ddl.database), routes: routes,
+                                    suspended: copier.suspended)
+        } catch let error as SchemaStatement.ParseError {
+            // Only a statement about a table this target replicates (or could) stops it.
+            if let table = error.table, routes[table] == nil, planner.routeFor(table) == nil { return }
+            throw EngineError.schemaChange(target: target, position: position, sourceStatement: text, statement: text,
+                                           reason: "cannot be understood: \(error)")
+        } catch let error as SchemaChangePlanner.Refused {
+            throw EngineError.schemaChange(target: target, position: position, sourceStatement: text, statement: text, reason: "\(error)")
+        }
+        guard let plan else { return }
+        if begun {
+            throw EngineError.schemaChange(target: target, position: position, sourceStatement: text, statement: text,
+                                           reason: "it comes inside a transaction after row changes, where a target cannot run it")
+        }
+        let work = SchemaChangeWork(plan: plan, statement: text, position: position,
+                                    end: BinlogPosition(file: ddl.file, offset: ddl.endOffset), gtid: ddl.gtid, timestamp: ddl.timestamp,
+                                    inTransaction: start != nil, reply: SchemaChangeReply())
+        try lane.send(.schemaChange(work))
+        let outcome = try work.reply.wait { lane.hasFailed }
+        routes = outcome.routes
+        for (table, structure) in outcome.structures { try setStructure(table, structure) }
+        try copier.update(routes: routes, removed: plan.removed, recreated: plan.recreated)
     }
 
     /// The source had nothing new: a quiet moment for the copies and the checkpoint.
@@ -315,7 +395,11 @@ private final class ChangeRouter {
     }
 
     private func send(_ chunks: [TableChunk]) throws {
-        for chunk in chunks { try lane.send(.copyChunk(chunk)) }
+        for chunk in chunks {
+            // A rebuilt replica's events after the chunk are decoded with the structure the chunk was read with.
+            if let recreated = chunk.recreated { try setStructure(chunk.source, recreated.structure) }
+            try lane.send(.copyChunk(chunk))
+        }
     }
 
     private func flush() throws {
@@ -342,8 +426,6 @@ private final class ApplierLane: @unchecked Sendable {
         thread.name = "tablemirror-apply-\(applier.name)"
         thread.start()
     }
-
-    func routes(_ table: QualifiedTableName) -> Bool { applier.plan.routes[table] != nil }
 
     func send(_ item: ApplyItem) throws {
         if !queue.put(item) {

@@ -6,7 +6,8 @@ import MariaDBClient
 /// Applies the source's transactions to one target, each in one target transaction together with the
 /// target's checkpoint. Lives on its own thread: every call blocks on the target's connection.
 final class TargetApplier {
-    let plan: ReplicationPlan.TargetPlan
+    /// The target's routes follow the schema changes it applies.
+    private(set) var plan: ReplicationPlan.TargetPlan
     private let connection: MariaDBConnection
     private(set) var checkpoint: Checkpoint?
     /// The target transaction is open (BEGIN queued or sent, COMMIT not yet).
@@ -40,21 +41,18 @@ final class TargetApplier {
         try connection.execute("SET SESSION time_zone = '+00:00', SESSION sql_mode = 'NO_AUTO_VALUE_ON_ZERO'")
     }
 
-    /// Reads the checkpoint; a target without one gets its tables copied from a snapshot first. A mapping added
-    /// since gets its replica table created now and filled by an online copy while the stream runs.
+    /// Reads the checkpoint; a target without one gets its tables copied from a snapshot first. A mapped source
+    /// table without a replica (a mapping added since, or a table created after the checkpoint) is copied online,
+    /// structure and rows: the replica is made by the copy's first chunk, as of that chunk's position, and the
+    /// stream's changes to the table before it — its CREATE or RENAME among them — are not replayed.
     func prepare(onCopy: () -> Void, source: () throws -> MariaDBConnection) throws {
         try ControlSchema.ensure(connection)
         checkpoint = try CheckpointStore.read(target: name, from: connection)
         guard checkpoint == nil else {
             let missing = try plan.routes.values.filter { try !ReplicaTableSetup.exists($0, in: connection) }
-            guard !missing.isEmpty else { return }
-            let sourceConnection = try source()
             for route in missing.sorted(by: { $0.source.description < $1.source.description }) {
-                // Requested before the table exists: a crash in between leaves a request, never a table taken
-                // for complete while it is empty.
-                try CopyProgressStore.request(target: name, source: route.source, reason: "new mapping", on: connection)
-                try ReplicaTableSetup.create(route, source: sourceConnection, target: connection, writer: connection.options.user)
-                logger.info("\(route.source) newly mapped to \(name) as \(route.apply.database).\(route.apply.table): created, to be copied online")
+                try CopyProgressStore.request(target: name, source: route.source, reason: "new mapping", recreate: true, on: connection)
+                logger.info("\(route.source) mapped to \(name) as \(route.apply.database).\(route.apply.table) without a replica: to be copied online")
             }
             return
         }
@@ -62,9 +60,36 @@ final class TargetApplier {
         let snapshotConnection = try source()
         let snapshot = try InitialCopy.run(routes: Array(plan.routes.values), source: snapshotConnection, target: connection,
                                            writer: connection.options.user, logger: logger, target: name)
-        let start = Checkpoint(position: snapshot.position, gtid: snapshot.gtidPosition, sourceTimestamp: 0)
+        let start = Checkpoint(position: snapshot.position, gtid: snapshot.gtidPosition, sourceTimestamp: snapshot.takenAt)
         try connection.execute(CheckpointStore.writeStatement(target: name, start))
         checkpoint = start
+    }
+
+    /// Each replicated table's structure at the checkpoint, from the schema history: what the reader decodes the
+    /// events after the checkpoint with. Tables without history (replicas made before it was kept, or just now)
+    /// are recorded from their replicas, which have the structure of the checkpoint's position. Routes take their
+    /// key columns from there too, and tables the history knows but the source no longer has (dropped after the
+    /// checkpoint) keep their routes until the stream drops them.
+    func structuresAtCheckpoint(routeFor: (QualifiedTableName) -> ReplicationPlan.Route?) throws -> [QualifiedTableName: TableSchemaHint] {
+        guard let position = checkpoint?.position else { return [:] }
+        let history = try SchemaHistoryStore.latest(target: name, on: connection)
+        for (table, structure) in history where structure != nil && plan.routes[table] == nil {
+            if let route = routeFor(table), try ReplicaTableSetup.exists(route, in: connection) { plan.routes[table] = route }
+        }
+        var structures: [QualifiedTableName: TableSchemaHint] = [:]
+        for (table, route) in plan.routes.sorted(by: { $0.key.description < $1.key.description }) {
+            var structure = history[table] ?? nil
+            if structure == nil {
+                structure = try SchemaHintLoader.load(route.apply.replica, from: connection)
+                guard let structure else { continue }
+                try connection.execute(SchemaHistoryStore.recordStatement(target: name, table: table, position: position,
+                                                                          statement: "(replica as found at start)", structure: structure))
+            }
+            guard let structure else { continue }
+            structures[table] = structure
+            plan.routes[table]?.apply.keyColumns = structure.primaryKey
+        }
+        return structures
     }
 
     func handle(_ item: ApplyItem) throws {
@@ -106,7 +131,16 @@ final class TargetApplier {
             guard checkpoint.map({ $0.position.isBefore(commit.endPosition) }) ?? true else { return }
             openGroup(at: commit.endPosition)
             groupEnd = Checkpoint(position: commit.endPosition, gtid: commit.gtid, sourceTimestamp: commit.timestamp)
+        case let .schemaChange(work):
+            do {
+                let outcome = try applySchemaChange(work)
+                work.reply.finish(.success(outcome))
+            } catch {
+                work.reply.finish(.failure(error))
+                throw error
+            }
         case let .copyChunk(chunk):
+            if let recreated = chunk.recreated { try rebuildReplica(of: chunk, as: recreated) }
             openGroup(at: chunk.position)
             // Folded changes of earlier transactions go first: the chunk replaces rows as of its position.
             pending.closeFolds()
@@ -124,6 +158,42 @@ final class TargetApplier {
             groupedTransactions += 1
             isMidTransaction = false
             lastSeen = commit.endPosition
+        }
+    }
+
+    /// Runs a schema change between two target transactions (DDL commits on its own: what came before commits
+    /// first, with its checkpoint).
+    private func applySchemaChange(_ work: SchemaChangeWork) throws -> SchemaChangeOutcome {
+        if isOpen { try commitGroup() }
+        guard !isOpen else { throw EngineError.invalidArgument("schema change at \(work.position) inside an unfinished transaction") }
+        let outcome = try SchemaChangeRunner(target: name, connection: connection, logger: logger).run(work)
+        plan.routes = outcome.routes
+        if !work.inTransaction {
+            checkpoint = Checkpoint(position: work.end, gtid: work.gtid, sourceTimestamp: work.timestamp)
+            status.update(name) { [checkpoint] in $0.checkpoint = checkpoint }
+        }
+        return outcome
+    }
+
+    /// The first chunk of a copy that rebuilds a replica: the table is created anew with the structure the
+    /// source's table had at the chunk's position, and the checkpoint moves there with the chunk, so a restart
+    /// never replays the table's older events onto its new structure (every transaction before the chunk is
+    /// applied by then).
+    private func rebuildReplica(of chunk: TableChunk, as recreated: TableChunk.RecreatedTable) throws {
+        guard let route = plan.routes[chunk.source] else { return }
+        if isOpen { try commitGroup() }
+        try ReadOnlyGuard.remove(on: connection, database: route.apply.database, table: route.apply.table)
+        try connection.execute("DROP TABLE IF EXISTS \(route.apply.qualifiedName)")
+        try connection.execute(recreated.createStatement)
+        try ReadOnlyGuard.install(on: connection, database: route.apply.database, table: route.apply.table, writer: connection.options.user)
+        plan.routes[chunk.source]?.apply.keyColumns = recreated.structure.primaryKey
+        logger.info("target \(name): \(route.apply.database).\(route.apply.table) created anew from \(chunk.source) as of \(chunk.position)")
+        openGroup(at: chunk.position)
+        pending.append([SchemaHistoryStore.recordStatement(target: name, table: chunk.source, position: chunk.position,
+                                                           statement: "(copied anew from the source)", structure: recreated.structure),
+                        SchemaChangeMarker.clearStatement(target: name)])
+        if checkpoint.map({ $0.position.isBefore(chunk.position) }) ?? true {
+            groupEnd = Checkpoint(position: chunk.position, gtid: chunk.gtid, sourceTimestamp: checkpoint?.sourceTimestamp ?? 0)
         }
     }
 
@@ -246,23 +316,12 @@ final class TargetApplier {
                 try connection.execute(sql)
                 continue
             }
-            guard let error = try refusal(of: "SAVEPOINT tm_change;\n" + sql) else { continue }
+            guard let error = try connection.refusal(of: "SAVEPOINT tm_change;\n" + sql) else { continue }
             try connection.execute("ROLLBACK TO SAVEPOINT tm_change")
             try connection.execute(DeadLetterStore.insertStatement(target: name, change: change, keyColumns: route.apply.keyColumns,
                                                                     error: error))
             pendingDeadLetters += 1
             logger.error("target \(name): \(change.operation.rawValue) on \(change.database).\(change.table) at \(change.file):\(change.startOffset) dead-lettered: [\(error.code)] \(error.message)")
-        }
-    }
-
-    /// Runs `sql`; returns the error if the target refused it for good (a retryable error is thrown).
-    private func refusal(of sql: String) throws(MariaDBError) -> MariaDBError? {
-        do {
-            try connection.execute(sql)
-            return nil
-        } catch {
-            if error.isRetryable { throw error }
-            return error
         }
     }
 

@@ -10,22 +10,7 @@ import TestSupport
 struct OperatorCommandsTests {
     let fixture = BigTableFixture(prefix: "cli")
 
-    /// Runs `tablemirror ARGS`; returns its exit status and standard output.
-    private func tablemirror(_ arguments: [String]) throws -> (Int32, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: DaemonProcess.binary)
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["TM_TEST_PASSWORD"] = TestServer.options().password
-        process.environment = environment
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-    }
+    private func tablemirror(_ arguments: [String]) throws -> (Int32, String) { try DaemonProcess.command(arguments) }
 
     @Test func statusVerifyResyncAndDeadLettersFromTheCommandLine() throws {
         let admin = try TestServer.connect()

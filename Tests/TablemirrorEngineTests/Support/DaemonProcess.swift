@@ -19,7 +19,8 @@ final class DaemonProcess {
     private let configFile: URL
 
     /// Writes `yaml` to a temporary file and starts the daemon on it.
-    init(yaml: String, environment extra: [String: String] = [:], output: FileHandle? = FileHandle.nullDevice) throws {
+    /// Output goes to `output`, or where TM_TEST_DAEMON_LOG names (appended; for reading a failed test's daemon).
+    init(yaml: String, environment extra: [String: String] = [:], output: FileHandle? = nil) throws {
         configFile = FileManager.default.temporaryDirectory.appendingPathComponent("tm-daemon-\(UUID().uuidString).yaml")
         try yaml.write(to: configFile, atomically: true, encoding: .utf8)
         process.executableURL = URL(fileURLWithPath: Self.binary)
@@ -28,9 +29,18 @@ final class DaemonProcess {
         environment["TM_TEST_PASSWORD"] = TestServer.options().password
         for (key, value) in extra { environment[key] = value }
         process.environment = environment
-        process.standardOutput = output
-        process.standardError = output
+        let sink = output ?? Self.logFile() ?? FileHandle.nullDevice
+        process.standardOutput = sink
+        process.standardError = sink
         try process.run()
+    }
+
+    private static func logFile() -> FileHandle? {
+        guard let path = ProcessInfo.processInfo.environment["TM_TEST_DAEMON_LOG"] else { return nil }
+        if !FileManager.default.fileExists(atPath: path) { FileManager.default.createFile(atPath: path, contents: nil) }
+        let handle = FileHandle(forWritingAtPath: path)
+        handle?.seekToEndOfFile()
+        return handle
     }
 
     deinit {
@@ -46,6 +56,30 @@ final class DaemonProcess {
             process.waitUntilExit()
         }
         return process.terminationStatus
+    }
+
+    /// Runs `tablemirror ARGS` (an operator command) to its end; returns its exit status and standard output.
+    static func command(_ arguments: [String]) throws -> (Int32, String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["TM_TEST_PASSWORD"] = TestServer.options().password
+        process.environment = environment
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    /// Writes `yaml` to a temporary file for operator commands; returns its path.
+    static func configFile(_ yaml: String) throws -> String {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("tm-config-\(UUID().uuidString).yaml")
+        try yaml.write(to: file, atomically: true, encoding: .utf8)
+        return file.path
     }
 
     func kill() {

@@ -88,15 +88,7 @@ struct ProductWorkload {
     }
 
     func removeEverything(_ connection: MariaDBConnection) {
-        for database in [orders, purchasing] {
-            let guards = (try? connection.query("SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = '_tablemirror' AND TABLE_NAME LIKE 'guard\\_\(database)\\_%'"))
-            for row in guards?.rows.indices ?? 0..<0 {
-                if let name = guards?.string(row, 0) { _ = try? connection.execute("DROP TABLE _tablemirror.`\(name)`") }
-            }
-        }
-        _ = try? connection.execute("DROP DATABASE \(source); DROP DATABASE \(orders); DROP DATABASE \(purchasing)")
-        _ = try? connection.execute("DELETE FROM _tablemirror.checkpoint WHERE target IN ('\(ordersTarget)', '\(purchasingTarget)')")
-        _ = try? connection.execute("DELETE FROM _tablemirror.copy WHERE target IN ('\(ordersTarget)', '\(purchasingTarget)')")
+        removeTestDatabases(connection, source: source, replicas: [orders, purchasing], targets: [ordersTarget, purchasingTarget])
     }
 
     /// One source transaction (or a rolled-back one) of a random kind; `round` makes new keys unique.

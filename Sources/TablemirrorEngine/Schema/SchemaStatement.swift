@@ -1,0 +1,342 @@
+import BinlogDecoding
+
+/// A table named in a statement, and where it is written, so the name can be replaced by a replica's.
+struct TableReference: Equatable {
+    var name: QualifiedTableName
+    var range: Range<String.Index>
+}
+
+/// Statement text around one table name: `before + name + after`.
+struct TextAroundName: Equatable {
+    var before: String
+    var after: String
+
+    init(_ text: String, around name: TableReference, upTo end: String.Index? = nil) {
+        before = String(text[text.startIndex..<name.range.lowerBound])
+        after = String(text[name.range.upperBound..<(end ?? text.endIndex)])
+    }
+
+    /// The text with `name` (an already quoted, qualified name) in place of the original one.
+    func with(_ name: String) -> String { before + name + after }
+}
+
+/// What a statement from the binlog does to tables — just enough of it to replay it on replicas under their own
+/// names: which tables it touches, and the pieces of its text that mention them. Statements that touch no
+/// table's structure or contents (CREATE DATABASE, GRANT, triggers, views…) are `.other`.
+enum SchemaStatement: Equatable {
+    /// ALTER TABLE.
+    case alter(AlterTable)
+    /// A statement about one table that replays as written once the name is replaced: TRUNCATE, CREATE INDEX,
+    /// DROP INDEX, and the like.
+    case onTable(TableReference, text: TextAroundName)
+    /// RENAME TABLE a TO b, c TO d: in order, each pair seeing the names the earlier pairs left.
+    case rename([RenamePair])
+    case drop([TableReference])
+    case create(CreateTable)
+    case dropDatabase(String)
+    /// ALTER TABLE … EXCHANGE PARTITION … WITH TABLE: rows move between two tables with no row events.
+    case exchangePartition(TableReference, with: TableReference)
+    case other
+
+    struct RenamePair: Equatable {
+        var from: TableReference
+        var to: TableReference
+    }
+
+    struct AlterTable: Equatable {
+        var table: TableReference
+        /// The text before the first change (ALTER [ONLINE] [IGNORE] TABLE [IF EXISTS] name [WAIT n]).
+        var head: TextAroundName
+        var specs: [Spec]
+        /// The text after the last change: the end of an executable comment (`/*!40000 ALTER TABLE t DISABLE
+        /// KEYS */`), a semicolon.
+        var tail: String
+
+        enum Spec: Equatable {
+            case keep(String)
+            /// ADD … FOREIGN KEY / DROP FOREIGN KEY: replicas have no foreign keys.
+            case foreignKey
+            case rename(to: TableReference)
+        }
+    }
+
+    struct CreateTable: Equatable {
+        var table: TableReference
+        var ifNotExists: Bool
+        var body: Body
+
+        enum Body: Equatable {
+            /// CREATE TABLE name LIKE other.
+            case like(TableReference)
+            /// CREATE TABLE name (definitions) options: the text up to the definitions, the definitions without
+            /// foreign keys, the options after them.
+            case definitions(head: TextAroundName, elements: [String], options: String, setsCharset: Bool)
+        }
+    }
+
+    struct ParseError: Error, CustomStringConvertible {
+        var message: String
+        /// The first table the statement names, when the parser got that far.
+        var table: QualifiedTableName?
+        var description: String { message }
+    }
+
+    /// Parses `text`, run with `database` as the default database (the query event's).
+    static func parse(_ text: String, database: String) throws(ParseError) -> SchemaStatement {
+        let tokens: [SQLToken]
+        do { tokens = try SQLTokenizer.tokens(text) } catch { throw ParseError(message: "\(error)") }
+        var parser = Parser(text: text, tokens: tokens, database: database)
+        do {
+            return try parser.statement()
+        } catch {
+            throw ParseError(message: error.message, table: error.table ?? parser.firstTable)
+        }
+    }
+}
+
+/// Walks the tokens of one statement.
+private struct Parser {
+    let text: String
+    let tokens: [SQLToken]
+    let database: String
+    var position = 0
+    /// The first table name read (to tell whether a statement that cannot be understood matters).
+    var firstTable: QualifiedTableName?
+
+    typealias ParseError = SchemaStatement.ParseError
+
+    var current: SQLToken? { position < tokens.count ? tokens[position] : nil }
+
+    mutating func accept(_ keyword: String) -> Bool {
+        guard current?.isKeyword(keyword) == true else { return false }
+        position += 1
+        return true
+    }
+
+    mutating func acceptSymbol(_ symbol: String) -> Bool {
+        guard current?.isSymbol(symbol) == true else { return false }
+        position += 1
+        return true
+    }
+
+    mutating func expect(_ keyword: String) throws(ParseError) {
+        guard accept(keyword) else { throw ParseError(message: "expected \(keyword) at \(describeCurrent())") }
+    }
+
+    func describeCurrent() -> String {
+        current.map { "'\($0.text)'" } ?? "the end"
+    }
+
+    /// `name` or `db.name`.
+    mutating func tableName() throws(ParseError) -> TableReference {
+        guard let first = current, first.isName else { throw ParseError(message: "expected a table name at \(describeCurrent())") }
+        position += 1
+        if current?.isSymbol(".") == true, position + 1 < tokens.count, tokens[position + 1].isName {
+            let second = tokens[position + 1]
+            position += 2
+            return named(TableReference(name: QualifiedTableName(database: first.text, table: second.text),
+                                        range: first.range.lowerBound..<second.range.upperBound))
+        }
+        return named(TableReference(name: QualifiedTableName(database: database, table: first.text), range: first.range))
+    }
+
+    private mutating func named(_ reference: TableReference) -> TableReference {
+        if firstTable == nil { firstTable = reference.name }
+        return reference
+    }
+
+    /// WAIT n | NOWAIT, accepted where the server accepts them.
+    mutating func skipWait() {
+        if accept("NOWAIT") { return }
+        if accept("WAIT"), current?.kind == .number { position += 1 }
+    }
+
+    mutating func statement() throws(ParseError) -> SchemaStatement {
+        if accept("ALTER") {
+            _ = accept("ONLINE")
+            _ = accept("IGNORE")
+            guard accept("TABLE") else { return .other }
+            return try alter()
+        }
+        if accept("RENAME") {
+            guard accept("TABLE") || accept("TABLES") else { return .other }
+            return try rename()
+        }
+        if accept("TRUNCATE") {
+            _ = accept("TABLE")
+            return onTable(try tableName())
+        }
+        if accept("DROP") {
+            if accept("TEMPORARY") { return .other }
+            if accept("TABLE") || accept("TABLES") { return try drop() }
+            if accept("INDEX") { return try dropIndex() }
+            if accept("DATABASE") || accept("SCHEMA") {
+                if accept("IF") { try expect("EXISTS") }
+                guard let name = current, name.isName else { throw ParseError(message: "expected a database name") }
+                return .dropDatabase(name.text)
+            }
+            return .other
+        }
+        if accept("CREATE") {
+            if accept("OR") { try expect("REPLACE") }
+            if accept("TEMPORARY") { return .other }
+            if accept("TABLE") { return try create() }
+            _ = accept("UNIQUE") || accept("FULLTEXT") || accept("SPATIAL")
+            if accept("INDEX") { return try createIndex() }
+            return .other
+        }
+        return .other
+    }
+
+    func onTable(_ table: TableReference) -> SchemaStatement {
+        .onTable(table, text: TextAroundName(text, around: table))
+    }
+
+    mutating func alter() throws(ParseError) -> SchemaStatement {
+        if accept("IF") { try expect("EXISTS") }
+        let table = try tableName()
+        skipWait()
+        let head = TextAroundName(text, around: table, upTo: current?.range.lowerBound)
+        var specs: [SchemaStatement.AlterTable.Spec] = []
+        let items = topLevelItems(from: position, to: tokens.count)
+        let tail = items.last.map { String(text[tokens[$0.upperBound - 1].range.upperBound...]) } ?? ""
+        for range in items {
+            let spec = Array(tokens[range])
+            guard let first = spec.first else { continue }
+            let words = spec.prefix(4).map { $0.kind == .word ? $0.text.uppercased() : "" }
+            if first.isKeyword("RENAME"), !(words.count > 1 && ["COLUMN", "INDEX", "KEY"].contains(words[1])) {
+                var inner = Parser(text: text, tokens: spec, database: table.name.database, position: 1)
+                _ = inner.accept("TO") || inner.accept("AS")
+                specs.append(.rename(to: try inner.tableName()))
+            } else if first.isKeyword("ADD"), words.contains("FOREIGN") {
+                specs.append(.foreignKey)
+            } else if first.isKeyword("DROP"), words.count > 1, words[1] == "FOREIGN" {
+                specs.append(.foreignKey)
+            } else if first.isKeyword("DROP"), words.count > 1, words[1] == "CONSTRAINT" {
+                // A foreign key's constraint (absent from replicas) or a CHECK (present): drop it if it is there.
+                let name = spec.dropFirst(words.count > 2 && words[2] == "IF" ? 4 : 2)
+                guard let symbol = name.first else { throw ParseError(message: "DROP CONSTRAINT without a name") }
+                specs.append(.keep("DROP CONSTRAINT IF EXISTS \(SQLLiteral.identifier(symbol.text))"))
+            } else if first.isKeyword("EXCHANGE") {
+                guard let with = spec.firstIndex(where: { $0.isKeyword("TABLE") }) else {
+                    throw ParseError(message: "EXCHANGE PARTITION without WITH TABLE")
+                }
+                var inner = Parser(text: text, tokens: spec, database: table.name.database, position: with + 1)
+                return .exchangePartition(table, with: try inner.tableName())
+            } else {
+                specs.append(.keep(String(text[first.range.lowerBound..<spec[spec.count - 1].range.upperBound])))
+            }
+        }
+        return .alter(SchemaStatement.AlterTable(table: table, head: head, specs: specs, tail: tail))
+    }
+
+    mutating func rename() throws(ParseError) -> SchemaStatement {
+        if accept("IF") { try expect("EXISTS") }
+        var pairs: [SchemaStatement.RenamePair] = []
+        repeat {
+            let from = try tableName()
+            skipWait()
+            try expect("TO")
+            pairs.append(SchemaStatement.RenamePair(from: from, to: try tableName()))
+        } while acceptSymbol(",")
+        return .rename(pairs)
+    }
+
+    mutating func drop() throws(ParseError) -> SchemaStatement {
+        if accept("IF") { try expect("EXISTS") }
+        var tables: [TableReference] = []
+        repeat {
+            tables.append(try tableName())
+        } while acceptSymbol(",")
+        return .drop(tables)
+    }
+
+    mutating func dropIndex() throws(ParseError) -> SchemaStatement {
+        if accept("IF") { try expect("EXISTS") }
+        position += 1  // the index name
+        try expect("ON")
+        return onTable(try tableName())
+    }
+
+    mutating func createIndex() throws(ParseError) -> SchemaStatement {
+        if accept("IF") {
+            try expect("NOT")
+            try expect("EXISTS")
+        }
+        while let token = current, !token.isKeyword("ON") { position += 1 }
+        try expect("ON")
+        return onTable(try tableName())
+    }
+
+    mutating func create() throws(ParseError) -> SchemaStatement {
+        var ifNotExists = false
+        if accept("IF") {
+            try expect("NOT")
+            try expect("EXISTS")
+            ifNotExists = true
+        }
+        let table = try tableName()
+        let parenthesized = current?.isSymbol("(") == true
+        let likeAt = parenthesized ? position + 1 : position
+        if likeAt < tokens.count, tokens[likeAt].isKeyword("LIKE") {
+            position = likeAt + 1
+            return .create(SchemaStatement.CreateTable(table: table, ifNotExists: ifNotExists, body: .like(try tableName())))
+        }
+        guard parenthesized, let open = current, let close = matchingParenthesis(from: position) else {
+            throw ParseError(message: "CREATE TABLE \(table.name) without column definitions (CREATE … SELECT) cannot be replayed")
+        }
+        var elements: [String] = []
+        for range in topLevelItems(from: position + 1, to: close) {
+            let element = Array(tokens[range])
+            let words = element.prefix(3).map { $0.kind == .word ? $0.text.uppercased() : "" }
+            if words.first == "FOREIGN" || (words.first == "CONSTRAINT" && words.dropFirst().contains("FOREIGN")) { continue }
+            elements.append(String(text[element[0].range.lowerBound..<element[element.count - 1].range.upperBound]))
+        }
+        let after = tokens[(close + 1)...]
+        if after.contains(where: { $0.isKeyword("SELECT") }) {
+            throw ParseError(message: "CREATE TABLE \(table.name) … SELECT cannot be replayed (its rows come from other tables)")
+        }
+        let setsCharset = after.contains { $0.isKeyword("CHARSET") || $0.isKeyword("CHARACTER") || $0.isKeyword("COLLATE") }
+        let head = TextAroundName(text, around: table, upTo: open.range.lowerBound)
+        let options = String(text[tokens[close].range.upperBound...])
+        return .create(SchemaStatement.CreateTable(table: table, ifNotExists: ifNotExists,
+                                                   body: .definitions(head: head, elements: elements, options: options,
+                                                                      setsCharset: setsCharset)))
+    }
+
+    /// The index of the parenthesis closing the one at `open`.
+    func matchingParenthesis(from open: Int) -> Int? {
+        var depth = 0
+        for index in open..<tokens.count {
+            if tokens[index].isSymbol("(") { depth += 1 }
+            if tokens[index].isSymbol(")") {
+                depth -= 1
+                if depth == 0 { return index }
+            }
+        }
+        return nil
+    }
+
+    /// Token ranges between commas at parenthesis depth 0, from `start` up to `end`.
+    func topLevelItems(from start: Int, to end: Int) -> [Range<Int>] {
+        var items: [Range<Int>] = []
+        var depth = 0
+        var itemStart = start
+        for index in start..<max(start, end) {
+            let token = tokens[index]
+            if token.isSymbol("(") { depth += 1 }
+            if token.isSymbol(")") { depth -= 1 }
+            if depth == 0 && token.isSymbol(",") {
+                if itemStart < index { items.append(itemStart..<index) }
+                itemStart = index + 1
+            }
+        }
+        if itemStart < end { items.append(itemStart..<end) }
+        // A trailing `;` is not part of the last item.
+        if let last = items.last, tokens[last.upperBound - 1].isSymbol(";") {
+            items[items.count - 1] = last.lowerBound..<(last.upperBound - 1)
+            if items[items.count - 1].isEmpty { items.removeLast() }
+        }
+        return items
+    }
+}
