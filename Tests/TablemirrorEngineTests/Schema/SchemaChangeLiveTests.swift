@@ -7,8 +7,8 @@ import TestSupport
 /// Schema changes on the source while the daemon runs: fifteen changes interleaved with row changes — a column
 /// added in the middle, dropped, widened, renamed; a VARCHAR's length and charset; unique and plain keys; a
 /// table renamed, truncated, created from a pattern, created LIKE another and from a SELECT, dropped; a
-/// shadow-table swap — end with every replica defined and filled as its source table, with full table-map
-/// metadata and without it, and with the daemon killed between the changes.
+/// shadow-table swap — end with every replica defined and filled as its source table and still read-only, with
+/// full table-map metadata and without it, and with the daemon killed between the changes.
 @Suite("Schema changes", .serialized, .enabled(if: TestServer.isConfigured && DaemonProcess.isBuilt))
 struct SchemaChangeLiveTests {
     @Test(arguments: ["FULL", "MINIMAL"])
@@ -46,6 +46,7 @@ struct SchemaChangeLiveTests {
         #expect(exit == 0, "resync: \(output)")
         try admin.execute("USE \(workload.source); UPDATE items SET extra = 7 WHERE id = 60")
         #expect(waitUntil(60) { workload.differences(admin).isEmpty }, "after resync: \(workload.differences(admin))")
+        #expect(workload.unprotectedReplicas(admin).isEmpty, "\(workload.unprotectedReplicas(admin))")
     }
 
     private func replay(metadata: String, killingAfter kills: Set<Int>) throws {
@@ -70,6 +71,7 @@ struct SchemaChangeLiveTests {
             }
         }
         #expect(waitUntil(120) { workload.differences(admin).isEmpty }, "\(workload.differences(admin))")
+        #expect(workload.unprotectedReplicas(admin).isEmpty, "\(workload.unprotectedReplicas(admin))")
         #expect(daemon.stop() == 0, "the daemon did not stop cleanly on SIGTERM")
     }
 }

@@ -119,6 +119,29 @@ struct SchemaChangeWorkload {
         }
     }
 
+    /// Replicas missing part of their read-only protection: the three triggers, or the TRUNCATE guard (every
+    /// table of this workload has a primary key) holding a foreign key to the replica.
+    func unprotectedReplicas(_ connection: MariaDBConnection) -> [String] {
+        do {
+            var found: [String] = []
+            for (database, tables) in try expectedTables(connection) {
+                for table in tables {
+                    let (schema, name) = (SQLLiteral.quotedString(database), SQLLiteral.quotedString(table))
+                    let triggers = try connection.query("SELECT COUNT(*) FROM information_schema.TRIGGERS WHERE EVENT_OBJECT_SCHEMA = \(schema) AND EVENT_OBJECT_TABLE = \(name)")
+                    if triggers.string(0, 0) != "3" { found.append("\(database).\(table) has \(triggers.string(0, 0) ?? "?") triggers") }
+                    let guards = try connection.query("""
+                        SELECT COUNT(*) FROM information_schema.KEY_COLUMN_USAGE
+                        WHERE TABLE_SCHEMA = '_tablemirror' AND REFERENCED_TABLE_SCHEMA = \(schema) AND REFERENCED_TABLE_NAME = \(name)
+                        """)
+                    if guards.string(0, 0) == "0" { found.append("\(database).\(table) has no TRUNCATE guard") }
+                }
+            }
+            return found
+        } catch {
+            return ["\(error)"]
+        }
+    }
+
     private func definition(_ database: String, _ table: String, _ connection: MariaDBConnection) throws -> String {
         let text = try connection.query("SHOW CREATE TABLE `\(database)`.`\(table)`").string(0, 1) ?? ""
         return text.split(separator: "\n").enumerated().map { index, line in
