@@ -5,7 +5,7 @@ import MariaDBClient
 ///   trigger's definer);
 /// - TRUNCATE fires no trigger, so an empty guard table in `_tablemirror` holds a foreign key to the replica's
 ///   primary key: the server refuses to truncate (or drop) a table that a foreign key references.
-/// A replica without a primary key gets the triggers but cannot be guarded against TRUNCATE.
+/// A replica without a primary key, or a partitioned one, gets the triggers but cannot be guarded against TRUNCATE.
 public enum ReadOnlyGuard {
     public static func install(on connection: MariaDBConnection, database: String, table: String, writer: String) throws {
         let qualified = SQLLiteral.identifier(database) + "." + SQLLiteral.identifier(table)
@@ -47,7 +47,7 @@ public enum ReadOnlyGuard {
             ORDER BY s.SEQ_IN_INDEX
             """)
         try removeTruncateGuard(on: connection, database: database, table: table)
-        guard !key.rows.isEmpty else { return }
+        guard !key.rows.isEmpty, try !isPartitioned(on: connection, database: database, table: table) else { return }
         var columns: [String] = []
         var names: [String] = []
         for row in key.rows.indices {
@@ -65,6 +65,15 @@ public enum ReadOnlyGuard {
               FOREIGN KEY (\(list)) REFERENCES \(SQLLiteral.identifier(database)).\(SQLLiteral.identifier(table)) (\(list))
             ) ENGINE=InnoDB COMMENT='tablemirror: keeps the replica from being truncated'
             """)
+    }
+
+    /// InnoDB refuses foreign keys that reference a partitioned table: such a replica cannot have a TRUNCATE guard.
+    private static func isPartitioned(on connection: MariaDBConnection, database: String, table: String) throws -> Bool {
+        let options = try connection.query("""
+            SELECT CREATE_OPTIONS FROM information_schema.TABLES
+            WHERE TABLE_SCHEMA = \(SQLLiteral.quotedString(database)) AND TABLE_NAME = \(SQLLiteral.quotedString(table))
+            """).string(0, 0) ?? ""
+        return options.contains("partitioned")
     }
 
     static func triggerName(_ table: String, _ suffix: String) -> String {

@@ -109,10 +109,9 @@ struct SchemaChangePlanner {
             }
             plan.statements = ["DROP TABLE IF EXISTS \(replica)", "CREATE TABLE \(replica) LIKE \(model.apply.qualifiedName)"]
         case let .definitions(head, elements, options, setsCharset):
-            var statement = head.with(replica) + "(" + elements.joined(separator: ",") + ")" + options
-            if !setsCharset, let charset = try databaseCharset(name.database) {
-                statement = statement.trimmingSpaces().trimmingSuffix(";") + " DEFAULT " + charset
-            }
+            // The charset goes first among the options: they end with partitioning, which no table option may follow.
+            let charset = setsCharset ? nil : try databaseCharset(name.database)
+            let statement = head.with(replica) + "(" + elements.joined(separator: ",") + ")" + (charset.map { " DEFAULT " + $0 } ?? "") + options
             // A replica of that name left from before (a table the stream has not created yet) gives way.
             plan.statements = ["DROP TABLE IF EXISTS \(replica)", statement]
         }
@@ -190,10 +189,4 @@ extension QualifiedTableName {
 
 extension TableApplyPlan {
     var replica: QualifiedTableName { QualifiedTableName(database: database, table: table) }
-}
-
-extension String {
-    func trimmingSuffix(_ suffix: String) -> String {
-        hasSuffix(suffix) ? String(dropLast(suffix.count)).trimmingSpaces() : self
-    }
 }

@@ -4,11 +4,11 @@ import Testing
 import TestSupport
 @testable import TablemirrorEngine
 
-/// Schema changes on the source while the daemon runs: fifteen changes interleaved with row changes — a column
+/// Schema changes on the source while the daemon runs: sixteen changes interleaved with row changes — a column
 /// added in the middle, dropped, widened, renamed; a VARCHAR's length and charset; unique and plain keys; a
-/// table renamed, truncated, created from a pattern, created LIKE another and from a SELECT, dropped; a
-/// shadow-table swap — end with every replica defined and filled as its source table and still read-only, with
-/// full table-map metadata and without it, and with the daemon killed between the changes.
+/// table renamed, truncated, created from a pattern, created LIKE another, from a SELECT and partitioned,
+/// dropped; a shadow-table swap — end with every replica defined and filled as its source table and still
+/// read-only, with full table-map metadata and without it, and with the daemon killed between the changes.
 @Suite("Schema changes", .serialized, .enabled(if: TestServer.isConfigured && DaemonProcess.isBuilt))
 struct SchemaChangeLiveTests {
     @Test(arguments: ["FULL", "MINIMAL"])

@@ -48,6 +48,10 @@ struct SchemaChangePlannerTests {
         ])
         #expect(plan.routes.keys.sorted { $0.table < $1.table } == [Self.table("batch_7"), Self.table("items")])
         #expect(try self.plan("CREATE TABLE IF NOT EXISTS batch_7 (id INT)", routes: routes("batch_7")) == nil)
+        let partitioned = try #require(try self.plan("CREATE TABLE batch_8 (id INT) ENGINE=InnoDB PARTITION BY HASH (id) PARTITIONS 2",
+                                                     routes: [:]))
+        #expect(partitioned.statements.last == "CREATE TABLE `orders`.`batch_8` (id INT) DEFAULT CHARACTER SET utf8mb4 COLLATE "
+            + "utf8mb4_general_ci ENGINE=InnoDB PARTITION BY HASH (id) PARTITIONS 2")
     }
 
     @Test func createLikeAReplicatedTableCopiesTheReplicasDefinition() throws {
