@@ -93,7 +93,15 @@ final class OnlineCopyDriver {
     /// The reader has applied a schema change: copies follow their tables' new names, and end with the tables.
     func update(routes: [QualifiedTableName: ReplicationPlan.Route], removed: [QualifiedTableName], recreated: [QualifiedTableName]) throws {
         self.routes = routes
-        copies.removeAll { removed.contains($0.reader.route.source) || recreated.contains($0.reader.route.source) }
+        let ends = { (table: QualifiedTableName) in removed.contains(table) || recreated.contains(table) || routes[table] == nil }
+        for copy in copies where ends(copy.reader.route.source) {
+            let table = copy.reader.route.source
+            if routes[table] == nil && !removed.contains(table) {
+                logger.warning("copy of \(table) into \(target) ended unfinished: the table was renamed; request a resync under its new name")
+            }
+            status.update(target) { $0.copies[table.description] = nil }
+        }
+        copies.removeAll { ends($0.reader.route.source) }
         for index in copies.indices {
             if let route = routes[copies[index].reader.route.source] { copies[index].reader.route = route }
         }

@@ -184,7 +184,7 @@ public final class Replicator: Sendable {
             return "CHARACTER SET \(charset) COLLATE \(collation)"
         }
         let router = ChangeRouter(target: name, lane: lane, copier: copier, routes: routedPlan.routes, planner: planner,
-                                  position: start) { table, structure in try session.setSchemaHint(structure, for: table) }
+                                  position: start, logger: logger) { table, structure in try session.setSchemaHint(structure, for: table) }
         var readError: (any Error)?
         var reported = (events: 0, at: Date.distantPast)
         // The reader's progress goes to the status and metrics at most twice a second (and at each heartbeat).
@@ -231,6 +231,7 @@ public final class Replicator: Sendable {
         switch error {
         case let error as MariaDBError: return error.isRetryable
         case let EngineError.database(error): return error.isRetryable
+        case is SchemaChangeRunner.StillRunning: return true
         default: return false
         }
     }
@@ -283,6 +284,7 @@ private final class ChangeRouter {
     /// Source tables this target replicates, as of the reader's position.
     private var routes: [QualifiedTableName: ReplicationPlan.Route]
     private let planner: SchemaChangePlanner
+    private let logger: Logger
     /// Tells the decoder a table's structure from here on (nil: forget it).
     private let setStructure: (QualifiedTableName, TableSchemaHint?) throws -> Void
     private var pending: [RowChangeMessage] = []
@@ -293,9 +295,10 @@ private final class ChangeRouter {
     var readPosition: BinlogPosition { position }
 
     init(target: String, lane: ApplierLane, copier: OnlineCopyDriver, routes: [QualifiedTableName: ReplicationPlan.Route],
-         planner: SchemaChangePlanner, position: BinlogPosition,
+         planner: SchemaChangePlanner, position: BinlogPosition, logger: Logger,
          setStructure: @escaping (QualifiedTableName, TableSchemaHint?) throws -> Void) {
         self.target = target
+        self.logger = logger
         self.lane = lane
         self.copier = copier
         self.routes = routes
@@ -346,8 +349,11 @@ private final class ChangeRouter {
             plan = try planner.plan(SchemaStatement.parse(ddl.statement, database: ddl.database), routes: routes,
                                     suspended: copier.suspended)
         } catch let error as SchemaStatement.ParseError {
-            // Only a statement about a table this target replicates (or could) stops it.
-            if let table = error.table, routes[table] == nil, planner.routeFor(table) == nil { return }
+            // Only a statement that may be about a table this target replicates (or could) stops it.
+            guard mayConcernThisTarget(ddl, table: error.table) else {
+                logger.warning("target \(target): statement at \(position) ignored, it cannot be understood and names no mapped table: \(error)")
+                return
+            }
             throw EngineError.schemaChange(target: target, position: position, sourceStatement: text, statement: text,
                                            reason: "cannot be understood: \(error)")
         } catch let error as SchemaChangePlanner.Refused {
@@ -366,6 +372,15 @@ private final class ChangeRouter {
         routes = outcome.routes
         for (table, structure) in outcome.structures { try setStructure(table, structure) }
         try copier.update(routes: routes, removed: plan.removed, recreated: plan.recreated)
+    }
+
+    /// Whether a statement that could not be parsed may concern this target: the table it was found to name is
+    /// mapped, or — when it got no table — one of its words is the name of a mapped table.
+    private func mayConcernThisTarget(_ ddl: DDLMessage, table: QualifiedTableName?) -> Bool {
+        let candidates = table.map { [$0] } ?? ddl.statement.split { !($0.isLetter || $0.isNumber || $0 == "_" || $0 == "$") }
+            .map { QualifiedTableName(database: ddl.database, table: String($0)) }
+        let routedNames = Set(routes.keys.map(\.table))
+        return candidates.contains { routes[$0] != nil || planner.routeFor($0) != nil || (table == nil && routedNames.contains($0.table)) }
     }
 
     /// The source had nothing new: a quiet moment for the copies and the checkpoint.

@@ -166,7 +166,7 @@ final class TargetApplier {
     private func applySchemaChange(_ work: SchemaChangeWork) throws -> SchemaChangeOutcome {
         if isOpen { try commitGroup() }
         guard !isOpen else { throw EngineError.invalidArgument("schema change at \(work.position) inside an unfinished transaction") }
-        let outcome = try SchemaChangeRunner(target: name, connection: connection, logger: logger).run(work)
+        let outcome = try SchemaChangeRunner(target: name, connection: connection, logger: logger).run(work, routesBefore: plan.routes)
         plan.routes = outcome.routes
         if !work.inTransaction {
             checkpoint = Checkpoint(position: work.end, gtid: work.gtid, sourceTimestamp: work.timestamp)

@@ -107,13 +107,14 @@ struct SchemaChangePlanner {
                 plan.recreated.append(name)
                 return
             }
-            plan.statements = ["DROP TABLE IF EXISTS \(replica)", "CREATE TABLE \(replica) LIKE \(model.apply.qualifiedName)"]
-        case let .definitions(head, elements, options, setsCharset):
+            plan.statements = ["CREATE OR REPLACE TABLE \(replica) LIKE \(model.apply.qualifiedName)"]
+        case let .definitions(leading, elements, options, setsCharset):
             // The charset goes first among the options: they end with partitioning, which no table option may follow.
             let charset = setsCharset ? nil : try databaseCharset(name.database)
-            let statement = head.with(replica) + "(" + elements.joined(separator: ",") + ")" + (charset.map { " DEFAULT " + $0 } ?? "") + options
-            // A replica of that name left from before (a table the stream has not created yet) gives way.
-            plan.statements = ["DROP TABLE IF EXISTS \(replica)", statement]
+            // OR REPLACE: a replica of that name left from before gives way, in one statement (a crash cannot
+            // fall between dropping it and creating the new one).
+            plan.statements = [leading + "CREATE OR REPLACE TABLE \(replica) (" + elements.joined(separator: ",") + ")"
+                               + (charset.map { " DEFAULT " + $0 } ?? "") + options]
         }
         plan.routes[name] = route
         plan.replicas = [route.apply.replica]
@@ -126,6 +127,7 @@ struct SchemaChangePlanner {
     private func rename(_ pairs: [SchemaStatement.RenamePair], in plan: inout SchemaChangePlan, suspended: Set<QualifiedTableName>) {
         var targetPairs: [(from: String, to: String)] = []
         var parked: [QualifiedTableName: (name: String, route: ReplicationPlan.Route)] = [:]
+        var parkings: [String] = []
         for pair in pairs {
             let from = pair.from.name, to = pair.to.name
             if let route = plan.routes[from] {
@@ -148,6 +150,7 @@ struct SchemaChangePlanner {
                 } else {
                     let parking = QualifiedTableName(database: route.apply.database, table: "_tablemirror_parked_\(targetPairs.count)").quoted
                     targetPairs.append((route.apply.qualifiedName, parking))
+                    parkings.append(parking)
                     parked[to] = (parking, route)
                     plan.removed.append(from)
                 }
@@ -176,6 +179,8 @@ struct SchemaChangePlanner {
             }
         }
         if !targetPairs.isEmpty {
+            // A parking name left by a crash between an earlier rename and its drop must not be in the way.
+            if !parkings.isEmpty { plan.statements.append("DROP TABLE IF EXISTS " + parkings.joined(separator: ", ")) }
             plan.statements.append("RENAME TABLE " + targetPairs.map { "\($0.from) TO \($0.to)" }.joined(separator: ", "))
         }
         if !drops.isEmpty { plan.statements.append("DROP TABLE IF EXISTS " + drops.sorted().joined(separator: ", ")) }

@@ -54,33 +54,56 @@ final class SchemaChangeReply: @unchecked Sendable {
 }
 
 /// Carries out a schema change on one target, between two target transactions: lifts the read-only guards of
-/// the replicas it touches, runs the statements (unless a crash interrupted this very change after they ran),
-/// guards the resulting replicas again, and records the new structures — with the checkpoint, for a change of
-/// its own — in one transaction.
+/// the replicas it touches, runs the statements (those a crash interrupted this very change after are not run
+/// again), guards the resulting replicas again, and records the new structures — with the checkpoint, for a
+/// change of its own — in one transaction.
 struct SchemaChangeRunner {
     let target: String
     let connection: MariaDBConnection
     let logger: Logger
 
-    func run(_ work: SchemaChangeWork) throws -> SchemaChangeOutcome {
+    /// A statement of this change, sent before a restart, still runs on the target (a long ALTER): nothing is
+    /// decided until it ends. Retried like a lost connection.
+    struct StillRunning: Error, CustomStringConvertible {
+        var position: BinlogPosition
+        var connectionID: UInt64
+        var description: String {
+            "the schema change at \(position), sent before a restart, is still running on the target (connection \(connectionID)); waiting for it"
+        }
+    }
+
+    /// Runs `work` on a target whose routes are `routesBefore` until then.
+    func run(_ work: SchemaChangeWork, routesBefore: [QualifiedTableName: ReplicationPlan.Route]) throws -> SchemaChangeOutcome {
         let plan = work.plan
-        let before = try SchemaChangeMarker.definitions(of: plan.replicas.map(\.quoted), on: connection)
-        let marker = try SchemaChangeMarker.read(target: target, on: connection)
-        let ranBefore = marker.map { $0.position == work.position && $0.definitionsBefore != before } ?? false
-        if ranBefore {
-            logger.info("target \(target): schema change at \(work.position) had run before a restart; not run again")
-        } else {
-            try SchemaChangeMarker.write(target: target, position: work.position, definitionsBefore: before, on: connection)
+        let replicas = plan.replicas.map(\.quoted)
+        var step = 0
+        if let marker = try SchemaChangeMarker.read(target: target, on: connection), marker.position == work.position {
+            if let id = marker.connectionID, try SchemaChangeMarker.isRunning(connection: id, on: connection) {
+                throw StillRunning(position: work.position, connectionID: id)
+            }
+            step = marker.step
+            if try SchemaChangeMarker.definitions(of: replicas, on: connection) != marker.definitionsBefore {
+                logger.info("target \(target): schema change at \(work.position), statement \(step + 1) of \(plan.statements.count), had run before a restart; not run again")
+                step += 1
+            }
+        }
+        if step < plan.statements.count {
             for replica in plan.replicas { try ReadOnlyGuard.remove(on: connection, database: replica.database, table: replica.table) }
-            for statement in plan.statements {
-                if let error = try connection.refusal(of: statement) {
-                    try? guardReplicas(of: plan, routes: plan.routes)
+            let ddl = try ddlConnection(timestamp: work.timestamp)
+            let id = try ddl.query("SELECT CONNECTION_ID()").string(0, 0).flatMap { UInt64($0) } ?? 0
+            for index in step..<plan.statements.count {
+                let statement = plan.statements[index]
+                try SchemaChangeMarker.write(target: target, position: work.position, step: index, connectionID: id,
+                                             definitionsBefore: SchemaChangeMarker.definitions(of: replicas, on: connection), on: connection)
+                if let error = try ddl.refusal(of: statement) {
+                    // Whichever replicas exist now, under their names before or after, are guarded again.
+                    try? guardReplicas(of: plan, routes: routesBefore.merging(plan.routes) { old, _ in old })
                     try? SchemaChangeMarker.recordFailure(target: target, tables: plan.changed + plan.removed + plan.recreated, on: connection)
                     throw EngineError.schemaChange(target: target, position: work.position, sourceStatement: work.statement,
-                                                   statement: statement, reason: "[\(error.code)] \(error.message)")
+                                                   statement: SecretRedaction.redact(statement), reason: "[\(error.code)] \(error.message)")
                 }
             }
-            logger.info("target \(target): schema change at \(work.position) applied: \(plan.statements.joined(separator: "; "))")
+            logger.info("target \(target): schema change at \(work.position) applied: \(SecretRedaction.redact(plan.statements.joined(separator: "; ")))")
         }
         var routes = plan.routes
         var structures: [QualifiedTableName: TableSchemaHint?] = [:]
@@ -99,7 +122,9 @@ struct SchemaChangeRunner {
             bookkeeping.append(SchemaHistoryStore.recordStatement(target: target, table: table, position: work.position,
                                                                   statement: work.statement, structure: structure))
         }
-        if let cancel = CopyProgressStore.cancelStatement(target: target, sources: plan.removed) { bookkeeping.append(cancel) }
+        // Copies of tables that left the routes (dropped, renamed) end with them.
+        let gone = Set(plan.removed + routesBefore.keys.filter { plan.routes[$0] == nil }).sorted { $0.description < $1.description }
+        if let cancel = CopyProgressStore.cancelStatement(target: target, sources: gone) { bookkeeping.append(cancel) }
         for table in plan.recreated {
             bookkeeping.append(CopyProgressStore.requestStatement(target: target, source: table, reason: "schema change", recreate: true))
         }
@@ -110,6 +135,18 @@ struct SchemaChangeRunner {
         bookkeeping += [SchemaChangeMarker.clearStatement(target: target), "COMMIT"]
         try connection.execute(bookkeeping.joined(separator: ";\n"))
         return SchemaChangeOutcome(routes: routes, structures: structures)
+    }
+
+    /// A connection of its own for the DDL: no read timeout (an ALTER of a big table takes as long as it takes;
+    /// a timeout would leave it running on the server while the applier moved on), and the source statement's
+    /// time, so defaults like CURRENT_TIMESTAMP fill existing rows as on the source. Values are not rejected
+    /// where the source accepted them (the applier's sql_mode).
+    private func ddlConnection(timestamp: UInt32) throws -> MariaDBConnection {
+        var options = connection.options
+        options.readTimeoutSeconds = 365 * 24 * 3600
+        let ddl = try MariaDBConnection(options)
+        try ddl.execute("SET SESSION sql_mode = 'NO_AUTO_VALUE_ON_ZERO', SESSION timestamp = \(timestamp)")
+        return ddl
     }
 
     /// Guards every replica of `routes` that the change touched and that exists now.

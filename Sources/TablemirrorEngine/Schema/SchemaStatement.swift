@@ -68,9 +68,9 @@ enum SchemaStatement: Equatable {
         enum Body: Equatable {
             /// CREATE TABLE name LIKE other.
             case like(TableReference)
-            /// CREATE TABLE name (definitions) options: the text up to the definitions, the definitions without
-            /// foreign keys, the options after them.
-            case definitions(head: TextAroundName, elements: [String], options: String, setsCharset: Bool)
+            /// CREATE TABLE name (definitions) options: the text before CREATE (an executable comment's opening,
+            /// say), the definitions without foreign keys, the options after them.
+            case definitions(leading: String, elements: [String], options: String, setsCharset: Bool)
         }
     }
 
@@ -152,6 +152,12 @@ private struct Parser {
     }
 
     mutating func statement() throws(ParseError) -> SchemaStatement {
+        // MariaDB's `SET STATEMENT var = value, … FOR <statement>`: the statement that follows is what counts
+        // (the settings stay in the text that is replayed).
+        if current?.isKeyword("SET") == true, position + 1 < tokens.count, tokens[position + 1].isKeyword("STATEMENT") {
+            while let token = current, !token.isKeyword("FOR") { position += 1 }
+            try expect("FOR")
+        }
         if accept("ALTER") {
             _ = accept("ONLINE")
             _ = accept("IGNORE")
@@ -297,10 +303,10 @@ private struct Parser {
             throw ParseError(message: "CREATE TABLE \(table.name) … SELECT cannot be replayed (its rows come from other tables)")
         }
         let setsCharset = after.contains { $0.isKeyword("CHARSET") || $0.isKeyword("CHARACTER") || $0.isKeyword("COLLATE") }
-        let head = TextAroundName(text, around: table, upTo: open.range.lowerBound)
+        let leading = String(text[text.startIndex..<tokens[0].range.lowerBound])
         let options = String(text[tokens[close].range.upperBound...])
         return .create(SchemaStatement.CreateTable(table: table, ifNotExists: ifNotExists,
-                                                   body: .definitions(head: head, elements: elements, options: options,
+                                                   body: .definitions(leading: leading, elements: elements, options: options,
                                                                       setsCharset: setsCharset)))
     }
 

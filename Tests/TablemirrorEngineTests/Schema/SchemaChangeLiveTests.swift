@@ -49,6 +49,26 @@ struct SchemaChangeLiveTests {
         #expect(workload.unprotectedReplicas(admin).isEmpty, "\(workload.unprotectedReplicas(admin))")
     }
 
+    /// The daemon killed while a target runs a long ALTER: the ALTER goes on in the server; the next daemon
+    /// waits for it to end, sees that it ran, and does not run it again (which would fail: duplicate column).
+    @Test func aSchemaChangeStillRunningWhenKilledIsNotRunTwice() throws {
+        let workload = SchemaChangeWorkload()
+        let admin = try TestServer.connect()
+        defer { workload.removeEverything(admin) }
+        try admin.execute(workload.schema)
+        try admin.execute("CREATE TABLE \(workload.source).big (id INT PRIMARY KEY, v VARCHAR(40)); INSERT INTO \(workload.source).big SELECT seq, MD5(seq) FROM seq_1_to_200000")
+        var daemon = try DaemonProcess(yaml: workload.configuration)
+        defer { daemon.stop() }
+        #expect(waitUntil(120) { workload.differences(admin).isEmpty }, "initial copy: \(workload.differences(admin))")
+
+        try admin.execute("USE \(workload.source); ALTER TABLE big ADD COLUMN w INT, ALGORITHM=COPY; UPDATE big SET w = 1 WHERE id < 100")
+        let running = "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE INFO LIKE 'ALTER TABLE `\(workload.orders)`.`big`%'"
+        #expect(waitUntil(60, every: 0.02) { (try? admin.query(running).string(0, 0)) == "1" }, "the target's ALTER was not seen running")
+        daemon.kill()
+        daemon = try DaemonProcess(yaml: workload.configuration)
+        #expect(waitUntil(120) { workload.differences(admin).isEmpty }, "\(workload.differences(admin))")
+    }
+
     private func replay(metadata: String, killingAfter kills: Set<Int>) throws {
         let workload = SchemaChangeWorkload()
         let admin = try TestServer.connect()

@@ -43,20 +43,19 @@ struct SchemaChangePlannerTests {
     @Test func aTableCoveredByAPatternIsCreatedWithItsDatabasesCharset() throws {
         let plan = try #require(try plan("CREATE TABLE batch_7 (id INT PRIMARY KEY)", routes: routes("items")))
         #expect(plan.statements == [
-            "DROP TABLE IF EXISTS `orders`.`batch_7`",
-            "CREATE TABLE `orders`.`batch_7` (id INT PRIMARY KEY) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci",
+            "CREATE OR REPLACE TABLE `orders`.`batch_7` (id INT PRIMARY KEY) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci",
         ])
         #expect(plan.routes.keys.sorted { $0.table < $1.table } == [Self.table("batch_7"), Self.table("items")])
         #expect(try self.plan("CREATE TABLE IF NOT EXISTS batch_7 (id INT)", routes: routes("batch_7")) == nil)
         let partitioned = try #require(try self.plan("CREATE TABLE batch_8 (id INT) ENGINE=InnoDB PARTITION BY HASH (id) PARTITIONS 2",
                                                      routes: [:]))
-        #expect(partitioned.statements.last == "CREATE TABLE `orders`.`batch_8` (id INT) DEFAULT CHARACTER SET utf8mb4 COLLATE "
-            + "utf8mb4_general_ci ENGINE=InnoDB PARTITION BY HASH (id) PARTITIONS 2")
+        #expect(partitioned.statements == ["CREATE OR REPLACE TABLE `orders`.`batch_8` (id INT) DEFAULT CHARACTER SET utf8mb4 COLLATE "
+            + "utf8mb4_general_ci ENGINE=InnoDB PARTITION BY HASH (id) PARTITIONS 2"])
     }
 
     @Test func createLikeAReplicatedTableCopiesTheReplicasDefinition() throws {
         let plan = try #require(try plan("CREATE TABLE batch_8 LIKE batch_7", routes: routes("batch_7")))
-        #expect(plan.statements == ["DROP TABLE IF EXISTS `orders`.`batch_8`", "CREATE TABLE `orders`.`batch_8` LIKE `orders`.`batch_7`"])
+        #expect(plan.statements == ["CREATE OR REPLACE TABLE `orders`.`batch_8` LIKE `orders`.`batch_7`"])
         #expect(plan.recreated.isEmpty)
     }
 
@@ -70,6 +69,7 @@ struct SchemaChangePlannerTests {
     @Test func aTableRenamedOutOfTheMappingsIsDropped() throws {
         let plan = try #require(try plan("RENAME TABLE items TO items_archive", routes: routes("items")))
         #expect(plan.statements == [
+            "DROP TABLE IF EXISTS `orders`.`_tablemirror_parked_0`",
             "RENAME TABLE `orders`.`items` TO `orders`.`_tablemirror_parked_0`",
             "DROP TABLE IF EXISTS `orders`.`_tablemirror_parked_0`",
         ])
@@ -80,6 +80,7 @@ struct SchemaChangePlannerTests {
     @Test func aSwapThroughAThirdNameRenamesTheReplicas() throws {
         let plan = try #require(try plan("RENAME TABLE batch_a TO tmp, batch_b TO batch_a, tmp TO batch_b", routes: routes("batch_a", "batch_b")))
         #expect(plan.statements == [
+            "DROP TABLE IF EXISTS `orders`.`_tablemirror_parked_0`",
             "RENAME TABLE `orders`.`batch_a` TO `orders`.`_tablemirror_parked_0`, `orders`.`batch_b` TO `orders`.`batch_a`, "
                 + "`orders`.`_tablemirror_parked_0` TO `orders`.`batch_b`",
         ])
@@ -102,6 +103,7 @@ struct SchemaChangePlannerTests {
         // Renamed over a table being copied anew: the replica of the old name goes, the copy brings the new one.
         let plan = try #require(try plan("RENAME TABLE items TO batch_9", routes: all, suspended: suspended))
         #expect(plan.statements == [
+            "DROP TABLE IF EXISTS `orders`.`_tablemirror_parked_0`",
             "RENAME TABLE `orders`.`items` TO `orders`.`_tablemirror_parked_0`",
             "DROP TABLE IF EXISTS `orders`.`_tablemirror_parked_0`",
         ])

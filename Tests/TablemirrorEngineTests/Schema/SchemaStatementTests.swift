@@ -47,6 +47,16 @@ struct SchemaStatementTests {
         #expect(to.name == table("items_old", in: "archive"))
     }
 
+    @Test func aStatementRunWithSettingsIsTheStatementWithThem() throws {
+        guard case let .alter(alter) = try parse("SET STATEMENT lock_wait_timeout = 5, max_statement_time = 60 FOR ALTER TABLE items MODIFY qty BIGINT") else {
+            Issue.record("not an ALTER")
+            return
+        }
+        #expect(alter.head.with("`o`.`items`") == "SET STATEMENT lock_wait_timeout = 5, max_statement_time = 60 FOR ALTER TABLE `o`.`items` ")
+        #expect(alter.specs == [.keep("MODIFY qty BIGINT")])
+        #expect(try parse("SET @a = 1") == .other)
+    }
+
     @Test func anExecutableCommentKeepsItsEnd() throws {
         let text = "/*!40000 ALTER TABLE `items` DISABLE KEYS */;"
         guard case let .alter(alter) = try parse(text) else {
@@ -100,13 +110,13 @@ struct SchemaStatementTests {
         guard case let .create(create) = try parse("""
             CREATE TABLE IF NOT EXISTS batch_1 (id INT PRIMARY KEY, item INT, CONSTRAINT fk FOREIGN KEY (item) REFERENCES items (id),
               FOREIGN KEY (id) REFERENCES x (id), KEY (item)) ENGINE=InnoDB
-            """), case let .definitions(head, elements, options, setsCharset) = create.body else {
+            """), case let .definitions(leading, elements, options, setsCharset) = create.body else {
             Issue.record("not a CREATE with definitions")
             return
         }
         #expect(create.table.name == table("batch_1"))
         #expect(create.ifNotExists)
-        #expect(head.with("`o`.`b`") == "CREATE TABLE IF NOT EXISTS `o`.`b` ")
+        #expect(leading == "")
         #expect(elements == ["id INT PRIMARY KEY", "item INT", "KEY (item)"])
         #expect(options == " ENGINE=InnoDB")
         #expect(!setsCharset)

@@ -30,12 +30,12 @@ final class RunningReplicator {
     }
 }
 
-/// Polls `condition` until it holds or `seconds` pass; returns its last answer.
-func waitUntil(_ seconds: Double, _ condition: () -> Bool) -> Bool {
+/// Polls `condition` (every 50 ms unless told) until it holds or `seconds` pass; returns its last answer.
+func waitUntil(_ seconds: Double, every interval: Double = 0.05, _ condition: () -> Bool) -> Bool {
     let deadline = Date().addingTimeInterval(seconds)
     while Date() < deadline {
         if condition() { return true }
-        usleep(50_000)
+        usleep(UInt32(interval * 1_000_000))
     }
     return condition()
 }
