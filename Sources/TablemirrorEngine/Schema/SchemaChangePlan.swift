@@ -18,6 +18,9 @@ struct SchemaChangePlan: Sendable {
     /// Source tables that appear in the mapping with a structure the stream cannot show (renamed in from an
     /// unmapped name, created LIKE an unmapped table): copied anew from the source, structure and rows.
     var recreated: [QualifiedTableName]
+    /// Indexes InnoDB made on the source for foreign keys the replicas do not get: added to these replicas
+    /// (target names) unless an index already leads with the same columns.
+    var foreignKeyIndexes: [(replica: QualifiedTableName, index: ForeignKeyIndex)] = []
 }
 
 /// Plans schema changes for one target.
@@ -49,6 +52,10 @@ struct SchemaChangePlanner {
                 if case let .keep(text) = spec { return text }
                 return nil
             }
+            let indexes = alter.specs.compactMap { spec -> ForeignKeyIndex? in
+                if case let .foreignKey(index) = spec { return index }
+                return nil
+            }
             let renames = alter.specs.compactMap { spec -> TableReference? in
                 if case let .rename(to) = spec { return to }
                 return nil
@@ -62,6 +69,11 @@ struct SchemaChangePlanner {
             for to in renames {
                 rename([SchemaStatement.RenamePair(from: from, to: to)], in: &plan, suspended: suspended)
                 from = to
+            }
+            if let route = plan.routes[from.name], !suspended.contains(from.name), !indexes.isEmpty {
+                plan.foreignKeyIndexes = indexes.map { (route.apply.replica, $0) }
+                if plan.replicas.isEmpty { plan.replicas = [route.apply.replica] }
+                plan.changed = [from.name]
             }
         case let .rename(pairs):
             rename(pairs, in: &plan, suspended: suspended)
@@ -78,7 +90,7 @@ struct SchemaChangePlanner {
         plan.removed = plan.removed.filter { plan.routes[$0] == nil }
         plan.changed = plan.changed.filter { plan.routes[$0] != nil }
         let routesChanged = plan.routes.keys.sorted { $0.description < $1.description } != routes.keys.sorted { $0.description < $1.description }
-        guard !plan.statements.isEmpty || routesChanged || !plan.recreated.isEmpty else { return nil }
+        guard !plan.statements.isEmpty || routesChanged || !plan.recreated.isEmpty || !plan.foreignKeyIndexes.isEmpty else { return nil }
         return plan
     }
 
@@ -108,7 +120,8 @@ struct SchemaChangePlanner {
                 return
             }
             plan.statements = ["CREATE OR REPLACE TABLE \(replica) LIKE \(model.apply.qualifiedName)"]
-        case let .definitions(leading, elements, options, setsCharset):
+        case let .definitions(leading, elements, foreignKeyIndexes, options, setsCharset):
+            plan.foreignKeyIndexes = foreignKeyIndexes.map { (route.apply.replica, $0) }
             // The charset goes first among the options: they end with partitioning, which no table option may follow.
             let charset = setsCharset ? nil : try databaseCharset(name.database)
             // OR REPLACE: a replica of that name left from before gives way, in one statement (a crash cannot

@@ -87,10 +87,10 @@ struct SchemaChangeRunner {
                 step += 1
             }
         }
+        var ddl: (connection: MariaDBConnection, id: UInt64)?
         if step < plan.statements.count {
             for replica in plan.replicas { try ReadOnlyGuard.remove(on: connection, database: replica.database, table: replica.table) }
-            let ddl = try ddlConnection(timestamp: work.timestamp)
-            let id = try ddl.query("SELECT CONNECTION_ID()").string(0, 0).flatMap { UInt64($0) } ?? 0
+            let (ddl, id) = try ddlConnection(timestamp: work.timestamp, into: &ddl)
             for index in step..<plan.statements.count {
                 let statement = plan.statements[index]
                 try SchemaChangeMarker.write(target: target, position: work.position, step: index, connectionID: id,
@@ -104,6 +104,14 @@ struct SchemaChangeRunner {
                 }
             }
             logger.info("target \(target): schema change at \(work.position) applied: \(SecretRedaction.redact(plan.statements.joined(separator: "; ")))")
+        }
+        for (replica, index) in plan.foreignKeyIndexes where try needsIndex(index, replica) {
+            let (ddl, id) = try ddlConnection(timestamp: work.timestamp, into: &ddl)
+            try SchemaChangeMarker.write(target: target, position: work.position, step: plan.statements.count, connectionID: id,
+                                         definitionsBefore: SchemaChangeMarker.definitions(of: replicas, on: connection), on: connection)
+            let statement = "ALTER TABLE \(replica.quoted) ADD INDEX \(SQLLiteral.identifier(index.name)) (\(index.columns.map(SQLLiteral.identifier).joined(separator: ", ")))"
+            try ddl.execute(statement)
+            logger.info("target \(target): \(statement) (the index the source made for a foreign key)")
         }
         var routes = plan.routes
         var structures: [QualifiedTableName: TableSchemaHint?] = [:]
@@ -141,12 +149,33 @@ struct SchemaChangeRunner {
     /// a timeout would leave it running on the server while the applier moved on), and the source statement's
     /// time, so defaults like CURRENT_TIMESTAMP fill existing rows as on the source. Values are not rejected
     /// where the source accepted them (the applier's sql_mode).
-    private func ddlConnection(timestamp: UInt32) throws -> MariaDBConnection {
+    private func ddlConnection(timestamp: UInt32, into opened: inout (connection: MariaDBConnection, id: UInt64)?) throws
+        -> (MariaDBConnection, UInt64) {
+        if let opened { return opened }
         var options = connection.options
         options.readTimeoutSeconds = 365 * 24 * 3600
         let ddl = try MariaDBConnection(options)
         try ddl.execute("SET SESSION sql_mode = 'NO_AUTO_VALUE_ON_ZERO', SESSION timestamp = \(timestamp)")
-        return ddl
+        let id = try ddl.query("SELECT CONNECTION_ID()").string(0, 0).flatMap { UInt64($0) } ?? 0
+        opened = (ddl, id)
+        return (ddl, id)
+    }
+
+    /// Whether `replica` exists and has no index leading with `index`'s columns (InnoDB's own test).
+    private func needsIndex(_ index: ForeignKeyIndex, _ replica: QualifiedTableName) throws -> Bool {
+        guard try SchemaChangeMarker.definition(of: replica.quoted, on: connection) != nil else { return false }
+        let result = try connection.query("""
+            SELECT INDEX_NAME, COLUMN_NAME FROM information_schema.STATISTICS
+            WHERE TABLE_SCHEMA = \(SQLLiteral.quotedString(replica.database)) AND TABLE_NAME = \(SQLLiteral.quotedString(replica.table))
+            ORDER BY INDEX_NAME, SEQ_IN_INDEX
+            """)
+        var indexes: [String: [String]] = [:]
+        for row in result.rows.indices {
+            guard let name = result.string(row, 0), let column = result.string(row, 1) else { continue }
+            indexes[name, default: []].append(column.lowercased())
+        }
+        let wanted = index.columns.map { $0.lowercased() }
+        return !indexes.values.contains { Array($0.prefix(wanted.count)) == wanted }
     }
 
     /// Guards every replica of `routes` that the change touched and that exists now.

@@ -7,6 +7,13 @@ struct TableReference: Equatable {
 }
 
 /// Statement text around one table name: `before + name + after`.
+/// The index InnoDB adds for a foreign key when no index leads with its columns. Replicas get it without the
+/// foreign key, so they keep the source's indexes (a later `DROP INDEX` of it must find it).
+struct ForeignKeyIndex: Equatable, Sendable {
+    var name: String
+    var columns: [String]
+}
+
 struct TextAroundName: Equatable {
     var before: String
     var after: String
@@ -54,8 +61,9 @@ enum SchemaStatement: Equatable {
 
         enum Spec: Equatable {
             case keep(String)
-            /// ADD … FOREIGN KEY / DROP FOREIGN KEY: replicas have no foreign keys.
-            case foreignKey
+            /// ADD … FOREIGN KEY (with the index InnoDB makes for it) / DROP FOREIGN KEY (nil): replicas have no
+            /// foreign keys.
+            case foreignKey(ForeignKeyIndex?)
             case rename(to: TableReference)
         }
     }
@@ -70,7 +78,8 @@ enum SchemaStatement: Equatable {
             case like(TableReference)
             /// CREATE TABLE name (definitions) options: the text before CREATE (an executable comment's opening,
             /// say), the definitions without foreign keys, the options after them.
-            case definitions(leading: String, elements: [String], options: String, setsCharset: Bool)
+            case definitions(leading: String, elements: [String], foreignKeyIndexes: [ForeignKeyIndex], options: String,
+                             setsCharset: Bool)
         }
     }
 
@@ -215,9 +224,9 @@ private struct Parser {
                 _ = inner.accept("TO") || inner.accept("AS")
                 specs.append(.rename(to: try inner.tableName()))
             } else if first.isKeyword("ADD"), words.contains("FOREIGN") {
-                specs.append(.foreignKey)
+                specs.append(.foreignKey(foreignKeyIndex(spec.dropFirst())))
             } else if first.isKeyword("DROP"), words.count > 1, words[1] == "FOREIGN" {
-                specs.append(.foreignKey)
+                specs.append(.foreignKey(nil))
             } else if first.isKeyword("DROP"), words.count > 1, words[1] == "CONSTRAINT" {
                 // A foreign key's constraint (absent from replicas) or a CHECK (present): drop it if it is there.
                 let name = spec.dropFirst(words.count > 2 && words[2] == "IF" ? 4 : 2)
@@ -292,10 +301,14 @@ private struct Parser {
             throw ParseError(message: "CREATE TABLE \(table.name) without column definitions (CREATE … SELECT) cannot be replayed")
         }
         var elements: [String] = []
+        var foreignKeyIndexes: [ForeignKeyIndex] = []
         for range in topLevelItems(from: position + 1, to: close) {
             let element = Array(tokens[range])
             let words = element.prefix(3).map { $0.kind == .word ? $0.text.uppercased() : "" }
-            if words.first == "FOREIGN" || (words.first == "CONSTRAINT" && words.dropFirst().contains("FOREIGN")) { continue }
+            if words.first == "FOREIGN" || (words.first == "CONSTRAINT" && words.dropFirst().contains("FOREIGN")) {
+                if let index = foreignKeyIndex(element[...]) { foreignKeyIndexes.append(index) }
+                continue
+            }
             elements.append(String(text[element[0].range.lowerBound..<element[element.count - 1].range.upperBound]))
         }
         let after = tokens[(close + 1)...]
@@ -306,8 +319,27 @@ private struct Parser {
         let leading = String(text[text.startIndex..<tokens[0].range.lowerBound])
         let options = String(text[tokens[close].range.upperBound...])
         return .create(SchemaStatement.CreateTable(table: table, ifNotExists: ifNotExists,
-                                                   body: .definitions(leading: leading, elements: elements, options: options,
+                                                   body: .definitions(leading: leading, elements: elements, foreignKeyIndexes: foreignKeyIndexes, options: options,
                                                                       setsCharset: setsCharset)))
+    }
+
+    /// `[CONSTRAINT [symbol]] FOREIGN KEY [index] (columns) REFERENCES …`: the index InnoDB creates for it
+    /// (named after the symbol, else the index name, else the first column) unless one already leads with
+    /// those columns.
+    func foreignKeyIndex(_ spec: ArraySlice<SQLToken>) -> ForeignKeyIndex? {
+        guard let foreign = spec.firstIndex(where: { $0.isKeyword("FOREIGN") }),
+              let open = spec[foreign...].firstIndex(where: { $0.isSymbol("(") }),
+              let close = spec[open...].firstIndex(where: { $0.isSymbol(")") }) else { return nil }
+        let columns = spec[(open + 1)..<close].filter(\.isName).map(\.text)
+        guard !columns.isEmpty else { return nil }
+        var symbol: String?
+        if let constraint = spec[..<foreign].firstIndex(where: { $0.isKeyword("CONSTRAINT") }), constraint + 1 < foreign,
+           spec[constraint + 1].isName {
+            symbol = spec[constraint + 1].text
+        }
+        let keyAt = foreign + 1
+        let indexName = keyAt + 1 < open && spec[keyAt + 1].isName ? spec[keyAt + 1].text : nil
+        return ForeignKeyIndex(name: symbol ?? indexName ?? columns[0], columns: columns)
     }
 
     /// The index of the parenthesis closing the one at `open`.

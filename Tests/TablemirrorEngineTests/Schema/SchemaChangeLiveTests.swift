@@ -4,8 +4,8 @@ import Testing
 import TestSupport
 @testable import TablemirrorEngine
 
-/// Schema changes on the source while the daemon runs: sixteen changes interleaved with row changes — a column
-/// added in the middle, dropped, widened, renamed; a VARCHAR's length and charset; unique and plain keys; a
+/// Schema changes on the source while the daemon runs: eighteen changes interleaved with row changes — a column
+/// added in the middle, dropped, widened, renamed; a VARCHAR's length and charset; unique, plain and foreign keys; a
 /// table renamed, truncated, created from a pattern, created LIKE another, from a SELECT and partitioned,
 /// dropped; a shadow-table swap — end with every replica defined and filled as its source table and still
 /// read-only, with full table-map metadata and without it, and with the daemon killed between the changes.

@@ -32,7 +32,17 @@ struct SchemaChangePlannerTests {
         #expect(plan.removed.isEmpty && plan.recreated.isEmpty)
     }
 
-    @Test func changesToOtherTablesOrOnlyToForeignKeysAreIgnored() throws {
+    @Test func aForeignKeyLeavesOnlyTheIndexInnoDBMakesForIt() throws {
+        let plan = try #require(try plan("ALTER TABLE items ADD CONSTRAINT fk_cat FOREIGN KEY (cat) REFERENCES categories (id)", routes: routes("items")))
+        #expect(plan.statements.isEmpty)
+        #expect(plan.foreignKeyIndexes.map(\.replica) == [QualifiedTableName(database: "orders", table: "items")])
+        #expect(plan.foreignKeyIndexes.map(\.index) == [ForeignKeyIndex(name: "fk_cat", columns: ["cat"])])
+        let created = try #require(try self.plan("CREATE TABLE batch_3 (id INT PRIMARY KEY, item INT, FOREIGN KEY (item) REFERENCES items (id))",
+                                                 routes: routes("items")))
+        #expect(created.foreignKeyIndexes.map(\.index) == [ForeignKeyIndex(name: "item", columns: ["item"])])
+    }
+
+    @Test func changesToOtherTablesOrOnlyDroppingForeignKeysAreIgnored() throws {
         #expect(try plan("ALTER TABLE customers ADD COLUMN c INT", routes: routes("items")) == nil)
         #expect(try plan("TRUNCATE customers", routes: routes("items")) == nil)
         #expect(try plan("ALTER TABLE items DROP FOREIGN KEY fk", routes: routes("items")) == nil)

@@ -30,7 +30,16 @@ struct SchemaStatementTests {
             Issue.record("not an ALTER")
             return
         }
-        #expect(alter.specs == [.foreignKey, .foreignKey, .foreignKey, .keep("DROP CONSTRAINT IF EXISTS `chk_price`"), .keep("ADD INDEX (cat)")])
+        #expect(alter.specs == [
+            .foreignKey(ForeignKeyIndex(name: "fk_cat", columns: ["cat"])), .foreignKey(nil), .foreignKey(ForeignKeyIndex(name: "x", columns: ["x"])),
+            .keep("DROP CONSTRAINT IF EXISTS `chk_price`"), .keep("ADD INDEX (cat)"),
+        ])
+        // Named after the constraint, else the index name, else the first column (as InnoDB names it).
+        guard case let .alter(named) = try parse("ALTER TABLE c ADD FOREIGN KEY by_ab (`a`, b) REFERENCES p (x, y)") else {
+            Issue.record("not an ALTER")
+            return
+        }
+        #expect(named.specs == [.foreignKey(ForeignKeyIndex(name: "by_ab", columns: ["a", "b"]))])
     }
 
     @Test func alterRenamesTheTableButNotItsColumnsOrKeys() throws {
@@ -110,7 +119,7 @@ struct SchemaStatementTests {
         guard case let .create(create) = try parse("""
             CREATE TABLE IF NOT EXISTS batch_1 (id INT PRIMARY KEY, item INT, CONSTRAINT fk FOREIGN KEY (item) REFERENCES items (id),
               FOREIGN KEY (id) REFERENCES x (id), KEY (item)) ENGINE=InnoDB
-            """), case let .definitions(leading, elements, options, setsCharset) = create.body else {
+            """), case let .definitions(leading, elements, foreignKeyIndexes, options, setsCharset) = create.body else {
             Issue.record("not a CREATE with definitions")
             return
         }
@@ -118,10 +127,11 @@ struct SchemaStatementTests {
         #expect(create.ifNotExists)
         #expect(leading == "")
         #expect(elements == ["id INT PRIMARY KEY", "item INT", "KEY (item)"])
+        #expect(foreignKeyIndexes == [ForeignKeyIndex(name: "fk", columns: ["item"]), ForeignKeyIndex(name: "id", columns: ["id"])])
         #expect(options == " ENGINE=InnoDB")
         #expect(!setsCharset)
         guard case let .create(withCharset) = try parse("CREATE TABLE t (a INT) DEFAULT CHARSET=latin1"),
-              case let .definitions(_, _, _, charsetSet) = withCharset.body else {
+              case let .definitions(_, _, _, _, charsetSet) = withCharset.body else {
             Issue.record("not a CREATE")
             return
         }
