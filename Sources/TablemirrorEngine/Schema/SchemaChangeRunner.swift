@@ -75,14 +75,16 @@ struct SchemaChangeRunner {
     /// Runs `work` on a target whose routes are `routesBefore` until then.
     func run(_ work: SchemaChangeWork, routesBefore: [QualifiedTableName: ReplicationPlan.Route]) throws -> SchemaChangeOutcome {
         let plan = work.plan
-        let replicas = plan.replicas.map(\.quoted)
+        let replicas = plan.replicas
+        let planText = (plan.statements + replicas.map(\.quoted)).joined(separator: "\n;\n")
         var step = 0
-        if let marker = try SchemaChangeMarker.read(target: target, on: connection), marker.position == work.position {
-            if let id = marker.connectionID, try SchemaChangeMarker.isRunning(connection: id, on: connection) {
+        if let marker = try SchemaChangeMarker.read(target: target, on: connection), marker.position == work.position, marker.plan == planText {
+            let ours = { (text: String) in plan.statements.contains(text) || text.hasPrefix(Self.indexStatementPrefix) }
+            if let id = marker.connectionID, try SchemaChangeMarker.isRunning(connection: id, oneOf: ours, on: connection) {
                 throw StillRunning(position: work.position, connectionID: id)
             }
             step = marker.step
-            if try SchemaChangeMarker.definitions(of: replicas, on: connection) != marker.definitionsBefore {
+            if !marker.refused, try SchemaChangeMarker.definitions(of: replicas, on: connection) != marker.definitionsBefore {
                 logger.info("target \(target): schema change at \(work.position), statement \(step + 1) of \(plan.statements.count), had run before a restart; not run again")
                 step += 1
             }
@@ -93,7 +95,7 @@ struct SchemaChangeRunner {
             let (ddl, id) = try ddlConnection(timestamp: work.timestamp, into: &ddl)
             for index in step..<plan.statements.count {
                 let statement = plan.statements[index]
-                try SchemaChangeMarker.write(target: target, position: work.position, step: index, connectionID: id,
+                try SchemaChangeMarker.write(target: target, position: work.position, plan: planText, step: index, connectionID: id,
                                              definitionsBefore: SchemaChangeMarker.definitions(of: replicas, on: connection), on: connection)
                 if let error = try ddl.refusal(of: statement) {
                     // Whichever replicas exist now, under their names before or after, are guarded again.
@@ -105,13 +107,18 @@ struct SchemaChangeRunner {
             }
             logger.info("target \(target): schema change at \(work.position) applied: \(SecretRedaction.redact(plan.statements.joined(separator: "; ")))")
         }
-        for (replica, index) in plan.foreignKeyIndexes where try needsIndex(index, replica) {
+        for (replica, index) in plan.foreignKeyIndexes {
+            guard let name = try nameForMissingIndex(index, replica) else { continue }
             let (ddl, id) = try ddlConnection(timestamp: work.timestamp, into: &ddl)
-            try SchemaChangeMarker.write(target: target, position: work.position, step: plan.statements.count, connectionID: id,
+            try SchemaChangeMarker.write(target: target, position: work.position, plan: planText, step: plan.statements.count, connectionID: id,
                                          definitionsBefore: SchemaChangeMarker.definitions(of: replicas, on: connection), on: connection)
-            let statement = "ALTER TABLE \(replica.quoted) ADD INDEX \(SQLLiteral.identifier(index.name)) (\(index.columns.map(SQLLiteral.identifier).joined(separator: ", ")))"
-            try ddl.execute(statement)
-            logger.info("target \(target): \(statement) (the index the source made for a foreign key)")
+            let statement = "\(Self.indexStatementPrefix)\(replica.quoted) ADD INDEX \(SQLLiteral.identifier(name)) (\(index.columns.map(SQLLiteral.identifier).joined(separator: ", ")))"
+            // Only an index: a replica that cannot have it is told in the log, not stopped.
+            if let error = try ddl.refusal(of: statement) {
+                logger.warning("target \(target): \(statement) (the index the source made for a foreign key) refused: \(error)")
+            } else {
+                logger.info("target \(target): \(statement) (the index the source made for a foreign key)")
+            }
         }
         var routes = plan.routes
         var structures: [QualifiedTableName: TableSchemaHint?] = [:]
@@ -133,6 +140,11 @@ struct SchemaChangeRunner {
         // Copies of tables that left the routes (dropped, renamed) end with them.
         let gone = Set(plan.removed + routesBefore.keys.filter { plan.routes[$0] == nil }).sorted { $0.description < $1.description }
         if let cancel = CopyProgressStore.cancelStatement(target: target, sources: gone) { bookkeeping.append(cancel) }
+        for (from, to) in plan.renamed {
+            guard let copy = try CopyProgressStore.progress(target: target, source: from, on: connection), copy.state != .done else { continue }
+            bookkeeping.append(CopyProgressStore.requestStatement(target: target, source: to, reason: copy.reason, keys: copy.onlyKeys,
+                                                                  recreate: copy.recreate))
+        }
         for table in plan.recreated {
             bookkeeping.append(CopyProgressStore.requestStatement(target: target, source: table, reason: "schema change", recreate: true))
         }
@@ -161,9 +173,13 @@ struct SchemaChangeRunner {
         return (ddl, id)
     }
 
-    /// Whether `replica` exists and has no index leading with `index`'s columns (InnoDB's own test).
-    private func needsIndex(_ index: ForeignKeyIndex, _ replica: QualifiedTableName) throws -> Bool {
-        guard try SchemaChangeMarker.definition(of: replica.quoted, on: connection) != nil else { return false }
+    static let indexStatementPrefix = "ALTER TABLE /* index of a foreign key */ "
+
+    /// The name for the index `index` on `replica`, or nil when the replica is gone or an index already leads
+    /// with its columns (InnoDB's own test). A name InnoDB made up (the first column's) takes `_2`, `_3`… when
+    /// taken, as InnoDB does.
+    private func nameForMissingIndex(_ index: ForeignKeyIndex, _ replica: QualifiedTableName) throws -> String? {
+        guard try SchemaChangeMarker.definition(of: replica.quoted, on: connection) != nil else { return nil }
         let result = try connection.query("""
             SELECT INDEX_NAME, COLUMN_NAME FROM information_schema.STATISTICS
             WHERE TABLE_SCHEMA = \(SQLLiteral.quotedString(replica.database)) AND TABLE_NAME = \(SQLLiteral.quotedString(replica.table))
@@ -175,7 +191,10 @@ struct SchemaChangeRunner {
             indexes[name, default: []].append(column.lowercased())
         }
         let wanted = index.columns.map { $0.lowercased() }
-        return !indexes.values.contains { Array($0.prefix(wanted.count)) == wanted }
+        guard !indexes.values.contains(where: { Array($0.prefix(wanted.count)) == wanted }) else { return nil }
+        let taken = Set(indexes.keys.map { $0.lowercased() })
+        guard !index.isNamed, taken.contains(index.name.lowercased()) else { return index.name }
+        return (2...).lazy.map { "\(index.name)_\($0)" }.first { !taken.contains($0.lowercased()) }
     }
 
     /// Guards every replica of `routes` that the change touched and that exists now.

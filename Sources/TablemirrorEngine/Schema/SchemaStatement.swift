@@ -12,6 +12,9 @@ struct TableReference: Equatable {
 struct ForeignKeyIndex: Equatable, Sendable {
     var name: String
     var columns: [String]
+    /// The statement named it (constraint symbol or index name); otherwise InnoDB names it after the first
+    /// column, made unique with `_2`, `_3`…
+    var isNamed = true
 }
 
 struct TextAroundName: Equatable {
@@ -337,9 +340,11 @@ private struct Parser {
            spec[constraint + 1].isName {
             symbol = spec[constraint + 1].text
         }
-        let keyAt = foreign + 1
-        let indexName = keyAt + 1 < open && spec[keyAt + 1].isName ? spec[keyAt + 1].text : nil
-        return ForeignKeyIndex(name: symbol ?? indexName ?? columns[0], columns: columns)
+        var nameAt = foreign + 2  // after FOREIGN KEY
+        if nameAt + 2 < open, spec[nameAt].isKeyword("IF"), spec[nameAt + 1].isKeyword("NOT"), spec[nameAt + 2].isKeyword("EXISTS") { nameAt += 3 }
+        let indexName = nameAt < open && spec[nameAt].isName ? spec[nameAt].text : nil
+        guard let name = symbol ?? indexName else { return ForeignKeyIndex(name: columns[0], columns: columns, isNamed: false) }
+        return ForeignKeyIndex(name: name, columns: columns)
     }
 
     /// The index of the parenthesis closing the one at `open`.

@@ -31,7 +31,7 @@ struct SchemaStatementTests {
             return
         }
         #expect(alter.specs == [
-            .foreignKey(ForeignKeyIndex(name: "fk_cat", columns: ["cat"])), .foreignKey(nil), .foreignKey(ForeignKeyIndex(name: "x", columns: ["x"])),
+            .foreignKey(ForeignKeyIndex(name: "fk_cat", columns: ["cat"])), .foreignKey(nil), .foreignKey(ForeignKeyIndex(name: "x", columns: ["x"], isNamed: false)),
             .keep("DROP CONSTRAINT IF EXISTS `chk_price`"), .keep("ADD INDEX (cat)"),
         ])
         // Named after the constraint, else the index name, else the first column (as InnoDB names it).
@@ -40,6 +40,11 @@ struct SchemaStatementTests {
             return
         }
         #expect(named.specs == [.foreignKey(ForeignKeyIndex(name: "by_ab", columns: ["a", "b"]))])
+        guard case let .alter(unnamed) = try parse("ALTER TABLE c ADD FOREIGN KEY IF NOT EXISTS (a) REFERENCES p (x) ON DELETE CASCADE") else {
+            Issue.record("not an ALTER")
+            return
+        }
+        #expect(unnamed.specs == [.foreignKey(ForeignKeyIndex(name: "a", columns: ["a"], isNamed: false))])
     }
 
     @Test func alterRenamesTheTableButNotItsColumnsOrKeys() throws {
@@ -127,7 +132,7 @@ struct SchemaStatementTests {
         #expect(create.ifNotExists)
         #expect(leading == "")
         #expect(elements == ["id INT PRIMARY KEY", "item INT", "KEY (item)"])
-        #expect(foreignKeyIndexes == [ForeignKeyIndex(name: "fk", columns: ["item"]), ForeignKeyIndex(name: "id", columns: ["id"])])
+        #expect(foreignKeyIndexes == [ForeignKeyIndex(name: "fk", columns: ["item"]), ForeignKeyIndex(name: "id", columns: ["id"], isNamed: false)])
         #expect(options == " ENGINE=InnoDB")
         #expect(!setsCharset)
         guard case let .create(withCharset) = try parse("CREATE TABLE t (a INT) DEFAULT CHARSET=latin1"),

@@ -67,6 +67,11 @@ struct SchemaChangeWorkload {
             "ALTER TABLE batch_2027 DROP FOREIGN KEY fk_batch_item",
             // Logged as a CREATE TABLE with the resulting columns, then the rows, in one transaction.
             "CREATE TABLE batch_2028 (PRIMARY KEY (id)) SELECT id, qty FROM batch_2027 WHERE id > 5",
+            // Two tables of one definition swapped through a third mapped name.
+            """
+            CREATE TABLE batch_2030 LIKE batch_2028; INSERT INTO batch_2030 VALUES (1, 5);
+            RENAME TABLE batch_2028 TO batch_tmp, batch_2030 TO batch_2028, batch_tmp TO batch_2030; INSERT INTO batch_2028 VALUES (2, 6)
+            """,
             // Partitioned: the replica's charset goes before the partitioning; no TRUNCATE guard is possible.
             """
             CREATE TABLE batch_2029 (id INT, made DATE, PRIMARY KEY (id, made)) PARTITION BY RANGE (YEAR(made))
