@@ -58,14 +58,21 @@ source_sql "INSERT INTO product.items VALUES (3, 1, 'Saw', 31.00, NOW(6), '{\"te
      DELETE FROM product.items WHERE id = 2;
      INSERT INTO product.batch_2026 VALUES (1, 3, 40);"
 sleep 2
+echo
+echo "== Schema changes on the source: a column added to items, a batch table created LIKE another =="
+source_sql "ALTER TABLE product.items ADD COLUMN stock INT NOT NULL DEFAULT 0 AFTER price;
+     UPDATE product.items SET stock = 7 WHERE id = 3;
+     CREATE TABLE product.batch_2027 LIKE product.batch_2026;
+     INSERT INTO product.batch_2027 VALUES (1, 1, 5);"
+sleep 2
 
 echo
 echo "== On the source (product) =="
-source_sql "SELECT id, name, price FROM product.items ORDER BY id"
+source_sql "SELECT id, name, price, stock FROM product.items ORDER BY id"
 echo
 echo "== Replicated into orders (items, categories) and purchasing (items, batch_*) =="
-target_sql "SELECT 'orders' AS db, id, name, price FROM orders.items UNION ALL SELECT 'purchasing', id, name, price FROM purchasing.items ORDER BY db, id;
-            SELECT * FROM orders.categories; SELECT * FROM purchasing.batch_2026;
+target_sql "SELECT 'orders' AS db, id, name, price, stock FROM orders.items UNION ALL SELECT 'purchasing', id, name, price, stock FROM purchasing.items ORDER BY db, id;
+            SELECT * FROM orders.categories; SELECT * FROM purchasing.batch_2026; SELECT * FROM purchasing.batch_2027;
             SELECT target, binlog_file, binlog_position, gtid FROM _tablemirror.checkpoint"
 echo
 echo "== tablemirror status --config $config =="
