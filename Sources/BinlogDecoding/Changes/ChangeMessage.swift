@@ -82,4 +82,6 @@ public struct DDLMessage: Sendable, Equatable {
     public var endOffset: UInt64
     public var gtid: String?
     public var timestamp: UInt32
+    /// How the source's session read and ran the statement.
+    public var session = QuerySessionSettings()
 }

@@ -83,7 +83,7 @@ public struct ChangeStream: Sendable {
             return []
         case .other:
             let ddl = Change.ddl(DDLMessage(database: query.database, statement: query.statement, file: file,
-                                            startOffset: start, endOffset: end, gtid: gtid, timestamp: timestamp))
+                                            startOffset: start, endOffset: end, gtid: gtid, timestamp: timestamp, session: query.session))
             guard transactionStart == nil else { return [ddl] }
             // A statement outside a transaction is its own unit: it commits itself.
             return [ddl, commit(at: end, xid: nil, timestamp: timestamp)]

@@ -36,6 +36,7 @@ public struct QueryEvent: Sendable, Equatable {
     public var errorCode: UInt16
     public var database: String
     public var statement: String
+    public var session = QuerySessionSettings()
 }
 
 public struct MariaDBGTID: Sendable, Equatable, Hashable, CustomStringConvertible {

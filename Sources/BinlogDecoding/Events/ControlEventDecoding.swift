@@ -11,7 +11,7 @@ enum ControlEventDecoding {
         let databaseLength = Int(try reader.uint8("query database length"))
         let errorCode = try reader.uint16("query error code")
         let statusLength = Int(try reader.uint16("query status variables length"))
-        try reader.skip(statusLength, "query status variables")
+        let session = QuerySessionSettings.decode(try reader.subReader(statusLength, "query status variables"))
         let database = try reader.string(databaseLength, "query database")
         try reader.skip(1, "query database terminator")
         let statement: String
@@ -21,7 +21,8 @@ enum ControlEventDecoding {
         } else {
             statement = reader.restString()
         }
-        return QueryEvent(threadID: threadID, executionSeconds: seconds, errorCode: errorCode, database: database, statement: statement)
+        return QueryEvent(threadID: threadID, executionSeconds: seconds, errorCode: errorCode, database: database, statement: statement,
+                          session: session)
     }
 
     static func mariadbGTID(_ reader: inout ByteReader, serverID: UInt32) throws(BinlogDecodingError) -> MariaDBGTIDEvent {

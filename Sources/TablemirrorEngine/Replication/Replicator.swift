@@ -346,7 +346,7 @@ private final class ChangeRouter {
         let text = SecretRedaction.redact(ddl.statement)
         let plan: SchemaChangePlan?
         do {
-            plan = try planner.plan(SchemaStatement.parse(ddl.statement, database: ddl.database), routes: routes,
+            plan = try planner.plan(SchemaStatement.parse(ddl.statement, database: ddl.database, session: ddl.session), routes: routes,
                                     suspended: copier.suspended)
         } catch let error as SchemaStatement.ParseError {
             // Only a statement that may be about a table this target replicates (or could) stops it.
@@ -366,7 +366,7 @@ private final class ChangeRouter {
         }
         let work = SchemaChangeWork(plan: plan, statement: text, position: position,
                                     end: BinlogPosition(file: ddl.file, offset: ddl.endOffset), gtid: ddl.gtid, timestamp: ddl.timestamp,
-                                    inTransaction: start != nil, reply: SchemaChangeReply())
+                                    session: ddl.session, inTransaction: start != nil, reply: SchemaChangeReply())
         try lane.send(.schemaChange(work))
         let outcome = try work.reply.wait { lane.hasFailed }
         routes = outcome.routes

@@ -37,7 +37,9 @@ enum SQLTokenizer {
         var description: String { "unterminated \(what)" }
     }
 
-    static func tokens(_ text: String) throws(Unterminated) -> [SQLToken] {
+    /// Tokens of `text` as a session with these settings reads it: with ANSI_QUOTES `"…"` is an identifier, with
+    /// NO_BACKSLASH_ESCAPES a backslash in a string is itself.
+    static func tokens(_ text: String, ansiQuotes: Bool = false, noBackslashEscapes: Bool = false) throws(Unterminated) -> [SQLToken] {
         var tokens: [SQLToken] = []
         var index = text.startIndex
         var openExecutableComments = 0
@@ -74,6 +76,7 @@ enum SQLTokenizer {
                 openExecutableComments -= 1
                 advance(2)
             } else if character == "`" || character == "'" || character == "\"" {
+                let isIdentifier = character == "`" || (character == "\"" && ansiQuotes)
                 advance()
                 var value = ""
                 var closed = false
@@ -89,7 +92,7 @@ enum SQLTokenizer {
                         closed = true
                         break
                     }
-                    if next == "\\" && character != "`", let escaped = peek(1) {
+                    if next == "\\" && !isIdentifier && !noBackslashEscapes, let escaped = peek(1) {
                         value.append(escaped)
                         advance(2)
                         continue
@@ -97,8 +100,8 @@ enum SQLTokenizer {
                     value.append(next)
                     advance()
                 }
-                guard closed else { throw Unterminated(what: character == "`" ? "quoted identifier" : "string") }
-                tokens.append(SQLToken(kind: character == "`" ? .quotedIdentifier : .string, text: value, range: start..<index))
+                guard closed else { throw Unterminated(what: isIdentifier ? "quoted identifier" : "string") }
+                tokens.append(SQLToken(kind: isIdentifier ? .quotedIdentifier : .string, text: value, range: start..<index))
             } else if character.isNumber {
                 while index < text.endIndex && (text[index].isNumber || text[index] == ".") { advance() }
                 // Identifiers may begin with digits (`2026_batch`): digits followed by a name's characters are a word.

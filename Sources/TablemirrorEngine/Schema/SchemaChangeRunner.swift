@@ -13,6 +13,8 @@ struct SchemaChangeWork: Sendable {
     var end: BinlogPosition
     var gtid: String?
     var timestamp: UInt32
+    /// The source session's sql_mode and time zone, which the statement runs with on the target too.
+    var session: QuerySessionSettings
     /// The statement is part of a source transaction (CREATE … SELECT): the checkpoint moves with its commit.
     var inTransaction: Bool
     var reply: SchemaChangeReply
@@ -92,7 +94,7 @@ struct SchemaChangeRunner {
         var ddl: (connection: MariaDBConnection, id: UInt64)?
         if step < plan.statements.count {
             for replica in plan.replicas { try ReadOnlyGuard.remove(on: connection, database: replica.database, table: replica.table) }
-            let (ddl, id) = try ddlConnection(timestamp: work.timestamp, into: &ddl)
+            let (ddl, id) = try ddlConnection(for: work, into: &ddl)
             for index in step..<plan.statements.count {
                 let statement = plan.statements[index]
                 try SchemaChangeMarker.write(target: target, position: work.position, plan: planText, step: index, connectionID: id,
@@ -109,7 +111,7 @@ struct SchemaChangeRunner {
         }
         for (replica, index) in plan.foreignKeyIndexes {
             guard let name = try nameForMissingIndex(index, replica) else { continue }
-            let (ddl, id) = try ddlConnection(timestamp: work.timestamp, into: &ddl)
+            let (ddl, id) = try ddlConnection(for: work, into: &ddl)
             try SchemaChangeMarker.write(target: target, position: work.position, plan: planText, step: plan.statements.count, connectionID: id,
                                          definitionsBefore: SchemaChangeMarker.definitions(of: replicas, on: connection), on: connection)
             let statement = "\(Self.indexStatementPrefix)\(replica.quoted) ADD INDEX \(SQLLiteral.identifier(name)) (\(index.columns.map(SQLLiteral.identifier).joined(separator: ", ")))"
@@ -158,16 +160,30 @@ struct SchemaChangeRunner {
     }
 
     /// A connection of its own for the DDL: no read timeout (an ALTER of a big table takes as long as it takes;
-    /// a timeout would leave it running on the server while the applier moved on), and the source statement's
-    /// time, so defaults like CURRENT_TIMESTAMP fill existing rows as on the source. Values are not rejected
-    /// where the source accepted them (the applier's sql_mode).
-    private func ddlConnection(timestamp: UInt32, into opened: inout (connection: MariaDBConnection, id: UInt64)?) throws
+    /// a timeout would leave it running on the server while the applier moved on); the source statement's time,
+    /// sql_mode and time zone, so it reads the statement as the source did and defaults like CURRENT_TIMESTAMP
+    /// fill existing rows as on the source. Without the source's sql_mode, values are not rejected where the
+    /// source accepted them (the applier's); without its time zone (the source writes it only when the
+    /// statement used one), the target's default applies.
+    private func ddlConnection(for work: SchemaChangeWork, into opened: inout (connection: MariaDBConnection, id: UInt64)?) throws
         -> (MariaDBConnection, UInt64) {
         if let opened { return opened }
         var options = connection.options
         options.readTimeoutSeconds = 365 * 24 * 3600
         let ddl = try MariaDBConnection(options)
-        try ddl.execute("SET SESSION sql_mode = 'NO_AUTO_VALUE_ON_ZERO', SESSION timestamp = \(timestamp)")
+        try ddl.execute("SET SESSION timestamp = \(work.timestamp)")
+        // A mode the target does not know (a newer source's) falls back to the applier's.
+        if work.session.sqlMode.map({ mode in (try? ddl.execute("SET SESSION sql_mode = \(mode)")) == nil }) ?? true {
+            try ddl.execute("SET SESSION sql_mode = 'NO_AUTO_VALUE_ON_ZERO'")
+        }
+        if let zone = work.session.timeZone {
+            // A named zone the target's time zone tables lack leaves the target's default.
+            do throws(MariaDBError) {
+                try ddl.execute("SET SESSION time_zone = \(SQLLiteral.quotedString(zone))")
+            } catch {
+                logger.warning("target \(target): the source's time zone \(zone) is unknown here (\(error)); DDL runs in the target's default")
+            }
+        }
         let id = try ddl.query("SELECT CONNECTION_ID()").string(0, 0).flatMap { UInt64($0) } ?? 0
         opened = (ddl, id)
         return (ddl, id)

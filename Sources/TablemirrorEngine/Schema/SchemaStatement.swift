@@ -93,10 +93,16 @@ enum SchemaStatement: Equatable {
         var description: String { message }
     }
 
-    /// Parses `text`, run with `database` as the default database (the query event's).
-    static func parse(_ text: String, database: String) throws(ParseError) -> SchemaStatement {
+    /// Parses `text`, run with `database` as the default database (the query event's) in a session with
+    /// `session`'s settings.
+    static func parse(_ text: String, database: String, session: QuerySessionSettings = QuerySessionSettings()) throws(ParseError)
+        -> SchemaStatement {
         let tokens: [SQLToken]
-        do { tokens = try SQLTokenizer.tokens(text) } catch { throw ParseError(message: "\(error)") }
+        do {
+            tokens = try SQLTokenizer.tokens(text, ansiQuotes: session.ansiQuotes, noBackslashEscapes: session.noBackslashEscapes)
+        } catch {
+            throw ParseError(message: "\(error)")
+        }
         var parser = Parser(text: text, tokens: tokens, database: database)
         do {
             return try parser.statement()

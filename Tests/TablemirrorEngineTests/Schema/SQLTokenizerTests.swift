@@ -25,6 +25,14 @@ struct SQLTokenizerTests {
         #expect(try kinds(#"COMMENT 'a\'b' `c\`"#) == ["w:COMMENT", "s:a'b", #"q:c\"#])
     }
 
+    @Test func theSessionsSqlModeDecidesWhatQuotesMean() throws {
+        #expect(try SQLTokenizer.tokens(#"ALTER TABLE "t" DEFAULT 'a\b'"#, ansiQuotes: true, noBackslashEscapes: true).map(\.kind) == [
+            .word, .word, .quotedIdentifier, .word, .string,
+        ])
+        #expect(try SQLTokenizer.tokens(#"'a\'"#, noBackslashEscapes: true).map(\.text) == [#"a\"#])
+        #expect(try kinds(#"ALTER TABLE "t""#) == ["w:ALTER", "w:TABLE", "s:t"])
+    }
+
     @Test func aNameMayBeginWithDigits() throws {
         #expect(try kinds("DROP TABLE 2026_batch, 1db.t1 WAIT 5.5") == [
             "w:DROP", "w:TABLE", "w:2026_batch", ",", "w:1db", ".", "w:t1", "w:WAIT", "n:5.5",

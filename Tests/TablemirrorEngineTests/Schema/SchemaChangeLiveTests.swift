@@ -4,10 +4,10 @@ import Testing
 import TestSupport
 @testable import TablemirrorEngine
 
-/// Schema changes on the source while the daemon runs: nineteen changes interleaved with row changes — a column
+/// Schema changes on the source while the daemon runs: twenty changes interleaved with row changes — a column
 /// added in the middle, dropped, widened, renamed; a VARCHAR's length and charset; unique, plain and foreign keys; a
 /// table renamed, truncated, created from a pattern, created LIKE another, from a SELECT and partitioned,
-/// dropped; two tables swapped; a shadow-table swap — end with every replica defined and filled as its source table and still
+/// dropped; two tables swapped; one written under ANSI_QUOTES; a shadow-table swap — end with every replica defined and filled as its source table and still
 /// read-only, with full table-map metadata and without it, and with the daemon killed between the changes.
 @Suite("Schema changes", .serialized, .enabled(if: TestServer.isConfigured && DaemonProcess.isBuilt))
 struct SchemaChangeLiveTests {

@@ -81,6 +81,8 @@ struct SchemaChangeWorkload {
             """,
             "ALTER TABLE stock ADD COLUMN note VARCHAR(10) NOT NULL DEFAULT 'x' FIRST, ALGORITHM=COPY; UPDATE stock SET note = 'moved' WHERE item_id % 5 = 0",
             "DROP TABLE batch_2026; INSERT INTO batch_2027 VALUES (31, 1, 1, 'after drop')",
+            // Written under ANSI_QUOTES: read and replayed the way the source's session read it.
+            "SET SESSION sql_mode = CONCAT(@@sql_mode, ',ANSI_QUOTES'); ALTER TABLE \"stock\" ADD COLUMN \"bin\" CHAR(2) DEFAULT 'ab'; SET SESSION sql_mode = DEFAULT",
             "ALTER TABLE items CHANGE price cost DECIMAL(16,3), ADD INDEX by_cost (cost); UPDATE items SET cost = 9 WHERE id = 1",
             // The online schema-change tools' pattern: a shadow table filled and renamed over the original.
             """

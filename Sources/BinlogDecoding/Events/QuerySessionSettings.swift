@@ -1,0 +1,57 @@
+/// Settings of the session that ran a statement, from its query event's status variables: what a replica needs
+/// to read and run the statement as the source did (how it quotes, its time zone). Only what tablemirror uses
+/// is kept. Each variable's length depends on its code, so the walk stops at a code it does not know, keeping
+/// what it read before (the server writes sql_mode and the time zone early, in code order).
+public struct QuerySessionSettings: Sendable, Equatable {
+    /// The session's sql_mode bits, as the server numbers them.
+    public var sqlMode: UInt64?
+    /// The session's time zone, when the statement used one (`+02:00`, `Europe/Paris`).
+    public var timeZone: String?
+
+    public init(sqlMode: UInt64? = nil, timeZone: String? = nil) {
+        self.sqlMode = sqlMode
+        self.timeZone = timeZone
+    }
+
+    /// `"…"` quotes identifiers, not strings.
+    public var ansiQuotes: Bool { (sqlMode ?? 0) & (1 << 2) != 0 }
+    /// A backslash in a string is an ordinary character.
+    public var noBackslashEscapes: Bool { (sqlMode ?? 0) & (1 << 21) != 0 }
+
+    /// Reads the status variables block; never fails (a damaged block gives what could be read).
+    static func decode(_ block: ByteReader) -> QuerySessionSettings {
+        var reader = block
+        var settings = QuerySessionSettings()
+        do throws(BinlogDecodingError) {
+            while !reader.isAtEnd {
+                switch try reader.uint8("status variable code") {
+                case 0: try reader.skip(4, "flags2")
+                case 1: settings.sqlMode = try reader.uint64("sql_mode")
+                case 2: try reader.skip(Int(try reader.uint8("catalog length")) + 1, "catalog")
+                case 3: try reader.skip(4, "auto_increment settings")
+                case 4: try reader.skip(6, "character sets")
+                case 5: settings.timeZone = try reader.string(Int(try reader.uint8("time zone length")), "time zone")
+                case 6: try reader.skip(Int(try reader.uint8("catalog length")), "catalog")
+                case 7, 8: try reader.skip(2, "lc_time_names or database collation")
+                case 9: try reader.skip(8, "table map for update")
+                case 10: try reader.skip(4, "master data written")
+                case 11:
+                    try reader.skip(Int(try reader.uint8("invoker user length")), "invoker user")
+                    try reader.skip(Int(try reader.uint8("invoker host length")), "invoker host")
+                case 12:
+                    let count = try reader.uint8("updated databases")
+                    // 254: more databases than the server lists.
+                    for _ in 0..<(count == 254 ? 0 : count) {
+                        while try reader.uint8("updated database name") != 0 {}
+                    }
+                case 13, 128: try reader.skip(3, "microseconds")
+                case 129: try reader.skip(8, "xid")
+                default: return settings
+                }
+            }
+        } catch {
+            return settings
+        }
+        return settings
+    }
+}
