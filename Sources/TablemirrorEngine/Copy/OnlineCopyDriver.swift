@@ -105,10 +105,8 @@ final class OnlineCopyDriver {
         for index in copies.indices {
             if let route = routes[copies[index].reader.route.source] { copies[index].reader.route = route }
         }
-        if let chunk = held, removed.contains(chunk.source) || recreated.contains(chunk.source) || chunk.recreated == nil && routes[chunk.source] == nil {
-            held = nil
-        }
-        for table in removed { suspended.remove(table) }
+        if let chunk = held, ends(chunk.source) { held = nil }
+        suspended = suspended.filter { routes[$0] != nil }
         pausedUntil = .distantPast
         // A table copied anew is suspended from here: its next events must not reach the old replica.
         if !recreated.isEmpty { try poll() }

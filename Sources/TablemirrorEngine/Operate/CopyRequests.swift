@@ -14,8 +14,8 @@ public enum CopyRequests {
             let target = try connect(entry.target.name, connections)
             try ControlSchema.ensure(target)
             let recreate = try keys == nil && needsRebuild(entry, source: source, target: target)
-            try CopyProgressStore.request(target: entry.target.name, source: entry.route.source, reason: reason, keys: keys,
-                                          recreate: recreate, on: target)
+            try target.execute(CopyProgressStore.requestStatement(target: entry.target.name, source: entry.route.source, reason: reason,
+                                                                  keys: keys, recreate: recreate))
         }
     }
 

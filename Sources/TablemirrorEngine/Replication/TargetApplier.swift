@@ -51,7 +51,7 @@ final class TargetApplier {
         guard checkpoint == nil else {
             let missing = try plan.routes.values.filter { try !ReplicaTableSetup.exists($0, in: connection) }
             for route in missing.sorted(by: { $0.source.description < $1.source.description }) {
-                try CopyProgressStore.request(target: name, source: route.source, reason: "new mapping", recreate: true, on: connection)
+                try connection.execute(CopyProgressStore.requestStatement(target: name, source: route.source, reason: "new mapping", recreate: true))
                 logger.info("\(route.source) mapped to \(name) as \(route.apply.database).\(route.apply.table) without a replica: to be copied online")
             }
             return

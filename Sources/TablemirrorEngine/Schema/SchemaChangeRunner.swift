@@ -216,7 +216,7 @@ struct SchemaChangeRunner {
     /// Guards every replica of `routes` that the change touched and that exists now.
     private func guardReplicas(of plan: SchemaChangePlan, routes: [QualifiedTableName: ReplicationPlan.Route]) throws {
         for route in routes.values where plan.replicas.contains(route.apply.replica) {
-            guard try SchemaChangeMarker.definition(of: route.apply.qualifiedName, on: connection) != nil else { continue }
+            guard try ReplicaTableSetup.exists(route, in: connection) else { continue }
             try ReadOnlyGuard.install(on: connection, database: route.apply.database, table: route.apply.table, writer: connection.options.user)
         }
     }
