@@ -11,7 +11,7 @@ import TestSupport
 @Suite("Admin endpoint", .serialized, .enabled(if: TestServer.isConfigured && DaemonProcess.isBuilt))
 struct AdminServerLiveTests {
     let fixture = BigTableFixture(prefix: "admin")
-    var port: Int { Int(20000 + fixture.id % 20000) }
+    var port: Int { adminTestPort(fixture.id) }
 
     @Test func servesStatusMetricsAndTriggers() throws {
         let admin = try TestServer.connect()

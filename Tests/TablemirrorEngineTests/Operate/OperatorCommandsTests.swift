@@ -16,7 +16,7 @@ struct OperatorCommandsTests {
         let admin = try TestServer.connect()
         try fixture.setUp(admin)
         defer { fixture.tearDown(admin) }
-        let port = Int(20000 + fixture.id % 20000)
+        let port = adminTestPort(fixture.id)
         let yaml = fixture.yaml(["small", "big"], extra: "admin: { listen: \"127.0.0.1:\(port)\" }")
         let config = FileManager.default.temporaryDirectory.appendingPathComponent("tm-cli-\(fixture.id).yaml")
         try yaml.write(to: config, atomically: true, encoding: .utf8)

@@ -42,7 +42,7 @@ struct ProductWorkload {
             targets:
               \(ordersTarget): { host: \(user.host), port: \(user.port), user: \(user.user), password_env: TM_TEST_PASSWORD, database: \(orders) }
               \(purchasingTarget): { host: \(user.host), port: \(user.port), user: \(user.user), password_env: TM_TEST_PASSWORD, database: \(purchasing) }
-            admin: { listen: "127.0.0.1:\(20000 + id % 20000)" }
+            admin: { listen: "127.0.0.1:\(adminTestPort(id))" }
             mappings:
               - { source: \(source).items, targets: [\(ordersTarget), \(purchasingTarget)] }
               - { source: \(source).categories, targets: [\(ordersTarget)] }

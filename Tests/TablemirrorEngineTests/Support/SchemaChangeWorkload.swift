@@ -36,7 +36,7 @@ struct SchemaChangeWorkload {
             targets:
               \(ordersTarget): { \(server), database: \(orders) }
               \(purchasingTarget): { \(server), database: \(purchasing) }
-            admin: { listen: "127.0.0.1:\(21000 + id % 20000)" }
+            admin: { listen: "127.0.0.1:\(adminTestPort(id))" }
             mappings:
               - { source: "\(source).*", targets: [\(ordersTarget)] }
               - { source: \(source).items, targets: [\(purchasingTarget)] }
@@ -44,7 +44,7 @@ struct SchemaChangeWorkload {
             """
     }
 
-    var adminURL: String { "http://127.0.0.1:\(21000 + id % 20000)" }
+    var adminURL: String { "http://127.0.0.1:\(adminTestPort(id))" }
 
     /// The schema changes, each followed by transactions that use the structure it left.
     var steps: [String] {
