@@ -9,6 +9,10 @@ public struct ConnectionOptions: Sendable, CustomStringConvertible {
     public var connectTimeoutSeconds: UInt32
     /// Read timeout; a binlog stream with heartbeats sets it above the heartbeat period.
     public var readTimeoutSeconds: UInt32
+    /// Whether one text may carry several statements. Off unless every part of every text sent is built by
+    /// tablemirror from quoted identifiers and typed literals (the applier's group batches): with it off, a
+    /// statement that carries source-controlled text cannot smuggle a second statement past a misjudged boundary.
+    public var multiStatements = false
 
     public init(host: String = "127.0.0.1", port: Int = 3306, user: String, password: String? = nil,
                 database: String? = nil, unixSocket: String? = nil,

@@ -19,7 +19,7 @@ public final class MariaDBConnection {
         _ = mysql_options(handle, MYSQL_SET_CHARSET_NAME, "utf8mb4")
         let connected = mysql_real_connect(
             handle, options.unixSocket == nil ? options.host : nil, options.user, options.password,
-            options.database, UInt32(options.port), options.unixSocket, UInt(CLIENT_MULTI_STATEMENTS))
+            options.database, UInt32(options.port), options.unixSocket, options.multiStatements ? UInt(CLIENT_MULTI_STATEMENTS) : 0)
         if connected == nil {
             // deinit closes the handle: the object is fully initialised even when connecting fails.
             throw Self.lastError(handle, context: "connecting to \(options)")

@@ -35,7 +35,11 @@ final class TargetApplier {
         self.status = status
         self.logger = logger
         self.metrics = metrics
-        connection = try MariaDBConnection(options)
+        // Group batches (BEGIN, row statements, checkpoint, COMMIT in one text) are built here from quoted
+        // identifiers and typed literals only: the one connection that sends several statements at once.
+        var batching = options
+        batching.multiStatements = true
+        connection = try MariaDBConnection(batching)
         // Values are written in UTC and exactly as decoded: no automatic ids for an explicit 0, no strict-mode
         // rejections of values the source accepted (zero dates, say).
         try connection.execute("SET SESSION time_zone = '+00:00', SESSION sql_mode = 'NO_AUTO_VALUE_ON_ZERO'")

@@ -170,6 +170,8 @@ struct SchemaChangeRunner {
         if let opened { return opened }
         var options = connection.options
         options.readTimeoutSeconds = 365 * 24 * 3600
+        // The DDL carries the source's text between its rewritten names: one statement per call, never more.
+        options.multiStatements = false
         let ddl = try MariaDBConnection(options)
         try ddl.execute("SET SESSION timestamp = \(work.timestamp)")
         // A mode the target does not know (a newer source's) falls back to the applier's.
