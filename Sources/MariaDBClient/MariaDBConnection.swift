@@ -49,6 +49,21 @@ public final class MariaDBConnection {
         } while true
     }
 
+    /// Runs one statement that carries text from outside (a table definition from the source) with multiple
+    /// statements switched off for it on a batching connection: even a misjudged boundary cannot make a second
+    /// statement out of it.
+    public func executeAlone(_ sql: String) throws(MariaDBError) {
+        guard options.multiStatements else { return try execute(sql) }
+        if mysql_set_server_option(handle, MYSQL_OPTION_MULTI_STATEMENTS_OFF) != 0 {
+            throw lastError(context: "switching multiple statements off")
+        }
+        let outcome = Result<Void, MariaDBError> { () throws(MariaDBError) in try execute(sql) }
+        if mysql_set_server_option(handle, MYSQL_OPTION_MULTI_STATEMENTS_ON) != 0 {
+            throw lastError(context: "switching multiple statements on")
+        }
+        try outcome.get()
+    }
+
     /// Runs a query and returns its rows as text (NULL as nil), the way the text protocol carries them.
     public func query(_ sql: String) throws(MariaDBError) -> QueryResult {
         try send(sql)
@@ -113,7 +128,8 @@ public final class MariaDBConnection {
     }
 
     private func send(_ sql: String) throws(MariaDBError) {
-        let status = sql.withCString { mysql_real_query(handle, $0, UInt(strlen($0))) }
+        // The UTF-8 length, not strlen: a NUL inside the text must not cut the statement short.
+        let status = sql.withCString { mysql_real_query(handle, $0, UInt(sql.utf8.count)) }
         if status != 0 { throw lastError(context: "running \(Self.abbreviate(sql))") }
     }
 
@@ -121,12 +137,12 @@ public final class MariaDBConnection {
 
     static func lastError(_ handle: UnsafeMutablePointer<MYSQL>, context: String) -> MariaDBError {
         MariaDBError(code: mysql_errno(handle), sqlState: String(cString: mysql_sqlstate(handle)),
-                     message: String(cString: mysql_error(handle)), context: context)
+                     message: ValueRedaction.message(String(cString: mysql_error(handle))), context: context)
     }
 
-    /// Statements can be long (row data); errors quote only their start.
+    /// Statements can be long and carry row values: errors quote only their start, literals as `?`.
     static func abbreviate(_ sql: String) -> String {
-        sql.count <= 120 ? sql : String(sql.prefix(120)) + "…"
+        ValueRedaction.excerpt(sql)
     }
 
     /// Quotes a string literal for SQL using the connection's character set rules.

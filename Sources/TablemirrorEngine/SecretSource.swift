@@ -2,36 +2,58 @@
 import Glibc
 #endif
 
-/// Where a password comes from: a file (first line) or an environment variable. The value itself is never
-/// logged or put into an error message.
+/// Where a password or token comes from: a file (its first line) or an environment variable. The value itself
+/// is never logged or put into an error message. A source that is named must give a value: an unset variable
+/// or an empty file is an error, never "no password". A file that group or others may read is refused, as ssh
+/// refuses a private key, unless the configuration says `allow_insecure_permissions: true`.
 public struct SecretSource: Sendable, Equatable {
     public var environmentVariable: String?
     public var file: String?
+    public var allowInsecurePermissions = false
 
     public init(environmentVariable: String?, file: String?) {
         self.environmentVariable = environmentVariable
         self.file = file
     }
 
+    public var isConfigured: Bool { environmentVariable != nil || file != nil }
+
     /// nil when neither source is set (connect without a password).
     public func resolve() throws(EngineError) -> String? {
         if let file {
-            guard let handle = fopen(file, "r") else {
-                throw .io(path: file, detail: "cannot read the password file: \(String(cString: strerror(errno)))")
-            }
-            defer { fclose(handle) }
-            var bytes: [UInt8] = []
-            while true {
-                let next = getc(handle)
-                if next == EOF || next == 0x0A { break }
-                bytes.append(UInt8(truncatingIfNeeded: next))
-            }
-            if bytes.last == 0x0D { bytes.removeLast() }
-            return String(decoding: bytes, as: UTF8.self)
+            let value = try Self.firstLine(of: file, allowInsecurePermissions: allowInsecurePermissions)
+            guard !value.isEmpty else { throw .io(path: file, detail: "the secret file is empty") }
+            return value
         }
-        if let environmentVariable, let value = getenv(environmentVariable) {
+        if let environmentVariable {
+            guard let value = getenv(environmentVariable), value.pointee != 0 else {
+                throw .invalidArgument("the environment variable \(environmentVariable), named as a secret's source, is unset or empty")
+            }
             return String(cString: value)
         }
         return nil
+    }
+
+    private static func firstLine(of file: String, allowInsecurePermissions: Bool) throws(EngineError) -> String {
+        guard let handle = fopen(file, "r") else {
+            throw .io(path: file, detail: "cannot read the secret file: \(String(cString: strerror(errno)))")
+        }
+        defer { fclose(handle) }
+        var status = stat()
+        guard fstat(fileno(handle), &status) == 0 else {
+            throw .io(path: file, detail: "cannot inspect the secret file: \(String(cString: strerror(errno)))")
+        }
+        if status.st_mode & 0o077 != 0 && !allowInsecurePermissions {
+            throw .io(path: file, detail: "the secret file may be read by group or others (mode \(String(status.st_mode & 0o777, radix: 8))); "
+                      + "chmod 600 it, or set allow_insecure_permissions: true")
+        }
+        var bytes: [UInt8] = []
+        while true {
+            let next = getc(handle)
+            if next == EOF || next == 0x0A { break }
+            bytes.append(UInt8(truncatingIfNeeded: next))
+        }
+        if bytes.last == 0x0D { bytes.removeLast() }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -44,17 +44,24 @@ public struct AlertDispatcher: Sendable {
         return outcome.error ?? "no answer"
     }
 
+    /// The alert command's whole environment: PATH and the alert, nothing else of the daemon's — which holds the
+    /// database passwords (`password_env`) and the admin token.
+    static func commandEnvironment(for alert: Alert, path: String?) -> [String: String] {
+        [
+            "PATH": path ?? "/usr/local/bin:/usr/bin:/bin",
+            "TM_ALERT_KEY": alert.key,
+            "TM_ALERT_KIND": alert.kind,
+            "TM_ALERT_STATE": alert.state.rawValue,
+            "TM_ALERT_TARGET": alert.target ?? "",
+            "TM_ALERT_MESSAGE": alert.message,
+        ]
+    }
+
     private func run(_ command: String, with alert: Alert) -> String? {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         process.arguments = ["-c", command]
-        var environment = ProcessInfo.processInfo.environment
-        environment["TM_ALERT_KEY"] = alert.key
-        environment["TM_ALERT_KIND"] = alert.kind
-        environment["TM_ALERT_STATE"] = alert.state.rawValue
-        environment["TM_ALERT_TARGET"] = alert.target ?? ""
-        environment["TM_ALERT_MESSAGE"] = alert.message
-        process.environment = environment
+        process.environment = Self.commandEnvironment(for: alert, path: ProcessInfo.processInfo.environment["PATH"])
         let input = Pipe()
         process.standardInput = input
         do {

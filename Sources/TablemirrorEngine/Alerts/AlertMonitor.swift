@@ -4,12 +4,17 @@ import MariaDBClient
 
 /// Looks at every target's status once a second, turns what is wrong into conditions, and lets the tracker
 /// and the dispatcher do the rest. Dead letters are counted in the targets themselves (every few seconds), so
-/// the alert lasts until an operator retries or discards them.
+/// the alert lasts until an operator retries or discards them; replicas and grants are audited there too
+/// (at start, then every `audit.interval_seconds`), so a finding lasts until it is put right.
 final class AlertMonitor: @unchecked Sendable {
     static let interval: TimeInterval = 1
     static let deadLetterInterval: TimeInterval = 5
 
     private let alerts: Configuration.Alerts
+    private let audit: Configuration.Audit
+    private var auditFindings: [String: [AlertCondition]] = [:]
+    private var lastAudit = Date.distantPast
+    private let logger: Logger
     private let connections: Replicator.Connections
     private let status: ReplicatorStatus
     private let dispatcher: AlertDispatcher
@@ -18,8 +23,11 @@ final class AlertMonitor: @unchecked Sendable {
     private var deadLetterCounts: [String: Int] = [:]
     private var lastDeadLetterCount = Date.distantPast
 
-    init(alerts: Configuration.Alerts, connections: Replicator.Connections, status: ReplicatorStatus, logger: Logger) {
+    init(alerts: Configuration.Alerts, audit: Configuration.Audit, connections: Replicator.Connections, status: ReplicatorStatus,
+         logger: Logger) {
         self.alerts = alerts
+        self.audit = audit
+        self.logger = logger
         self.connections = connections
         self.status = status
         dispatcher = AlertDispatcher(channels: alerts.channels, logger: logger)
@@ -34,8 +42,13 @@ final class AlertMonitor: @unchecked Sendable {
                 countDeadLetters()
                 lastDeadLetterCount = now
             }
+            if now.timeIntervalSince(lastAudit) >= audit.intervalSeconds {
+                auditTargets()
+                lastAudit = now
+            }
             status.sampleRows(now: now.timeIntervalSince1970)
             let conditions = Self.conditions(status.snapshot(), deadLetters: deadLetterCounts, alerts: alerts, now: now)
+                + auditFindings.values.flatMap { $0 }
             for alert in tracker.evaluate(conditions, now: now.timeIntervalSince1970) { dispatcher.send(alert) }
             var waited = 0.0
             while waited < Self.interval && !stop.isStopped {
@@ -72,6 +85,11 @@ final class AlertMonitor: @unchecked Sendable {
                                                  message: "target \(name) is \(Int(lag)) s behind the source (threshold \(Int(alerts.lagSeconds)) s)",
                                                  grace: alerts.lagGraceSeconds))
             }
+            if !target.foreignTables.isEmpty {
+                let tables = target.foreignTables.sorted { $0.key < $1.key }.map { "\($0.key) (its replica's name \($0.value) is taken)" }
+                conditions.append(AlertCondition(kind: "replica-foreign-table", target: name,
+                                                 message: "target \(name): not replicated, a table tablemirror did not make stands where the replica goes: \(tables.joined(separator: "; "))"))
+            }
             if let count = deadLetters[name], count > 0 {
                 conditions.append(AlertCondition(kind: "dead-letter", target: name,
                                                  message: "target \(name) has \(count) dead-lettered change(s): tablemirror dead-letters list --target \(name)"))
@@ -81,20 +99,53 @@ final class AlertMonitor: @unchecked Sendable {
     }
 
     private func countDeadLetters() {
-        for (name, options) in connections.targets {
-            do {
-                let connection: MariaDBConnection
-                if let open = targetConnections[name] {
-                    connection = open
-                } else {
-                    connection = try MariaDBConnection(options)
-                    try ControlSchema.ensure(connection)
-                    targetConnections[name] = connection
+        for name in connections.targets.keys {
+            withConnection(to: name) { connection in deadLetterCounts[name] = try DeadLetterStore.count(target: name, on: connection) }
+        }
+    }
+
+    /// Replicas not as tablemirror left them (`replica-tampered`), accounts that may write to them
+    /// (`replica-writable-by`). A target that cannot be audited keeps its last findings.
+    private func auditTargets() {
+        for name in connections.targets.keys.sorted() {
+            withConnection(to: name) { connection in
+                var found: [AlertCondition] = []
+                let tampered = try ReplicaAudit.tampering(target: name, on: connection)
+                if !tampered.isEmpty {
+                    let list = tampered.map { "\($0.replica): \($0.what)" }.joined(separator: "; ")
+                    found.append(AlertCondition(kind: "replica-tampered", target: name,
+                                                message: "target \(name): replicas changed outside tablemirror: \(list); `tablemirror resync` rebuilds them"))
                 }
-                deadLetterCounts[name] = try DeadLetterStore.count(target: name, on: connection)
-            } catch {
-                targetConnections[name] = nil  // unreachable targets have their own alert
+                let grants = try ReplicaAudit.grants(target: name, on: connection)
+                if !grants.writers.isEmpty {
+                    let list = Set(grants.writers.map(\.grantee)).sorted().joined(separator: ", ")
+                    found.append(AlertCondition(kind: "replica-writable-by", target: name,
+                                                message: "target \(name): other accounts may write to, alter or drop replicas: \(list); `tablemirror check-config --target-audit` lists the grants to revoke"))
+                }
+                if grants.incomplete && auditFindings[name] == nil {
+                    logger.warning("target \(name): the grant audit sees only tablemirror's own grants; GRANT SELECT ON mysql.* to the target user for a full audit")
+                }
+                auditFindings[name] = found
             }
+        }
+    }
+
+    /// Runs `body` on the monitor's connection to the target (opened on first use, dropped after an error:
+    /// unreachable targets have their own alert).
+    private func withConnection(to name: String, _ body: (MariaDBConnection) throws -> Void) {
+        guard let options = connections.targets[name] else { return }
+        do {
+            let connection: MariaDBConnection
+            if let open = targetConnections[name] {
+                connection = open
+            } else {
+                connection = try MariaDBConnection(options)
+                try ControlSchema.ensure(connection)
+                targetConnections[name] = connection
+            }
+            try body(connection)
+        } catch {
+            targetConnections[name] = nil
         }
     }
 }

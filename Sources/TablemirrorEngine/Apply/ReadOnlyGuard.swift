@@ -1,26 +1,54 @@
 import MariaDBClient
 
-/// Makes a replica table read-only for everyone but tablemirror's own target user:
-/// - triggers refuse INSERT, UPDATE and DELETE from any other login (`USER()`, the client's account, not the
-///   trigger's definer);
+/// Makes a replica table read-only for everyone but tablemirror's own target account:
+/// - triggers refuse INSERT, UPDATE and DELETE from any other session. A trigger runs as its definer, so
+///   `CURRENT_USER()` inside it names the definer, not the writer; `USER()` names the writer's session as
+///   user@client-host, and the server maps one user name from one client host to exactly one account. The
+///   triggers compare `USER()` exactly (binary: letter case counts) with what tablemirror's own session shows,
+///   so another account — `MIRROR`, or `mirror` from another host — is refused;
 /// - TRUNCATE fires no trigger, so an empty guard table in `_tablemirror` holds a foreign key to the replica's
 ///   primary key: the server refuses to truncate (or drop) a table that a foreign key references.
 /// A replica without a primary key, or a partitioned one, gets the triggers but cannot be guarded against TRUNCATE.
 public enum ReadOnlyGuard {
-    public static func install(on connection: MariaDBConnection, database: String, table: String, writer: String) throws {
+    public static func install(on connection: MariaDBConnection, database: String, table: String) throws {
         let qualified = SQLLiteral.identifier(database) + "." + SQLLiteral.identifier(table)
+        let condition = try writerCondition(on: connection)
         let message = SQLLiteral.quotedString("\(database).\(table) is a read-only replica maintained by tablemirror")
         for (event, suffix) in [("INSERT", "i"), ("UPDATE", "u"), ("DELETE", "d")] {
             let trigger = SQLLiteral.identifier(database) + "." + SQLLiteral.identifier(triggerName(table, suffix))
             try connection.execute("DROP TRIGGER IF EXISTS \(trigger)")
             try connection.execute("""
                 CREATE TRIGGER \(trigger) BEFORE \(event) ON \(qualified) FOR EACH ROW
-                IF SUBSTRING_INDEX(USER(), '@', 1) <> \(SQLLiteral.quotedString(writer)) THEN
+                IF \(condition) THEN
                   SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = \(message);
                 END IF
                 """)
         }
         try installTruncateGuard(on: connection, database: database, table: table)
+    }
+
+    /// The triggers' test: the writing session is not tablemirror's (`USER()` of this connection, exactly).
+    static func writerCondition(on connection: MariaDBConnection) throws -> String {
+        guard let writer = try connection.query("SELECT USER()").string(0, 0) else {
+            throw EngineError.invalidArgument("the target did not say which account this session is")
+        }
+        return "BINARY USER() <> BINARY \(SQLLiteral.quotedString(writer))"
+    }
+
+    /// Which of tablemirror's triggers the replica lacks, or has with another test than this session's (a daemon
+    /// moved to another host, another target login, or a version that tested less); with `anyTest`, only which
+    /// it lacks by name.
+    static func missingTriggers(on connection: MariaDBConnection, database: String, table: String, anyTest: Bool = false) throws -> [String] {
+        let condition = anyTest ? "" : try writerCondition(on: connection)
+        let result = try connection.query("""
+            SELECT TRIGGER_NAME, ACTION_STATEMENT FROM information_schema.TRIGGERS
+            WHERE EVENT_OBJECT_SCHEMA = \(SQLLiteral.quotedString(database)) AND EVENT_OBJECT_TABLE = \(SQLLiteral.quotedString(table))
+            """)
+        var present = Set<String>()
+        for row in result.rows.indices where result.string(row, 1)?.contains(condition) == true {
+            if let name = result.string(row, 0) { present.insert(name) }
+        }
+        return ["i", "u", "d"].map { triggerName(table, $0) }.filter { !present.contains($0) }
     }
 
     /// Lifts every guard — triggers and TRUNCATE guard — before tablemirror changes the table's structure or name

@@ -9,6 +9,28 @@ struct RowFilter {
     /// Rows evaluated per query.
     static let batchSize = 256
 
+    /// Why `condition` cannot be a row filter, or nil. It is the operator's SQL, run on the source (the copy's
+    /// WHERE) and on the target (the stream's test), so it must stay one condition over the row: one statement,
+    /// balanced parentheses, no subquery, no assignment.
+    static func problem(in condition: String) -> String? {
+        let tokens: [SQLToken]
+        do {
+            tokens = try SQLTokenizer.tokens(condition)
+        } catch {
+            return "cannot be read as SQL: \(error)"
+        }
+        var depth = 0
+        for (index, token) in tokens.enumerated() {
+            if token.isSymbol("(") { depth += 1 }
+            if token.isSymbol(")") { depth -= 1 }
+            if depth < 0 { return "has a ')' without its '('" }
+            if token.isSymbol(";") { return "must be one condition, without ';'" }
+            if token.isKeyword("SELECT") || token.isKeyword("UNION") { return "must be a condition on the row, without a subquery" }
+            if token.isSymbol(":"), index + 1 < tokens.count, tokens[index + 1].isSymbol("=") { return "must not assign variables" }
+        }
+        return depth == 0 ? nil : "has a '(' without its ')'"
+    }
+
     /// The changes as they apply to the filtered replica.
     func apply(to changes: [RowChangeMessage], using connection: MariaDBConnection) throws -> [RowChangeMessage] {
         var images: [(RowImage, [String])] = []

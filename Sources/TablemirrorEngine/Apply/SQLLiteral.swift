@@ -115,13 +115,15 @@ enum JSONDiffSQL {
 }
 
 extension String {
-    /// Every `quote` written twice: how SQL escapes a quote character inside text quoted with it.
-    func doubling(_ quote: Character) -> String {
-        var out = ""
-        for character in self {
-            out.append(character)
-            if character == quote { out.append(quote) }
+    /// Every `quote` written twice: how SQL escapes a quote character inside text quoted with it. By Unicode
+    /// scalars, as the server reads them: a quote followed by a combining mark is one `Character` in Swift but
+    /// still a quote to the server.
+    func doubling(_ quote: Unicode.Scalar) -> String {
+        var out = String.UnicodeScalarView()
+        for scalar in unicodeScalars {
+            out.append(scalar)
+            if scalar == quote { out.append(quote) }
         }
-        return out
+        return String(out)
     }
 }

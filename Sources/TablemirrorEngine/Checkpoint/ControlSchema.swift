@@ -14,6 +14,7 @@ public enum ControlSchema {
             DriftAlerts.createStatement,
             SchemaHistoryStore.createStatement,
             SchemaChangeMarker.createStatement,
+            ReplicaRegistry.createStatement,
             // Added with schema changes: a copy that rebuilds the replica's structure too.
             "ALTER TABLE \(CopyProgressStore.table) ADD COLUMN IF NOT EXISTS `recreate` BOOLEAN NOT NULL DEFAULT FALSE AFTER `only_keys`",
         ]

@@ -134,11 +134,6 @@ enum SchemaChangeMarker {
 
     /// `SHOW CREATE TABLE`'s text; nil when there is no such table.
     static func definition(of replica: String, on connection: MariaDBConnection) throws(MariaDBError) -> String? {
-        do throws(MariaDBError) {
-            return try connection.query("SHOW CREATE TABLE \(replica)").string(0, 1)
-        } catch {
-            if error.code == 1146 { return nil }
-            throw error
-        }
+        try ReplicaTableDefinition.showCreateTable(replica, on: connection)
     }
 }

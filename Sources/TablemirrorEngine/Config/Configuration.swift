@@ -7,8 +7,16 @@ public struct Configuration: Sendable, Equatable {
         public var port: Int
         public var user: String
         /// Where the password comes from; the password itself is read only when connecting.
-        public var passwordEnvironmentVariable: String?
-        public var passwordFile: String?
+        public var password: SecretSource
+        public var passwordEnvironmentVariable: String? { password.environmentVariable }
+        public var passwordFile: String? { password.file }
+
+        public init(host: String, port: Int, user: String, passwordEnvironmentVariable: String?, passwordFile: String?) {
+            self.host = host
+            self.port = port
+            self.user = user
+            password = SecretSource(environmentVariable: passwordEnvironmentVariable, file: passwordFile)
+        }
     }
 
     public struct Source: Sendable, Equatable {
@@ -98,11 +106,38 @@ public struct Configuration: Sendable, Equatable {
         }
     }
 
+    /// How often each target's replicas and grants are audited (what the read-only triggers cannot stop).
+    public struct Audit: Sendable, Equatable {
+        public var intervalSeconds: Double = 60
+
+        public init() {}
+    }
+
     public var source: Source
     public var targets: [Target]
     public var mappings: [Mapping]
     public var alerts = Alerts()
     public var admin = Admin()
+    public var audit = Audit()
+    /// Secret files that group or others may read are accepted (they are refused by default).
+    public var allowInsecurePermissions = false {
+        didSet { applySecretPolicy() }
+    }
+
+    /// Every secret source follows the file-permission policy.
+    private mutating func applySecretPolicy() {
+        source.server.password.allowInsecurePermissions = allowInsecurePermissions
+        for index in targets.indices { targets[index].server.password.allowInsecurePermissions = allowInsecurePermissions }
+        admin.token.allowInsecurePermissions = allowInsecurePermissions
+    }
+
+    /// Every secret the configuration names, read once: an unset variable, an empty or loose file is a
+    /// configuration error before anything connects.
+    public func checkSecrets() throws(EngineError) {
+        _ = try source.server.password.resolve()
+        for target in targets { _ = try target.server.password.resolve() }
+        if admin.host != nil { _ = try admin.token.resolve() }
+    }
 
     public func target(named name: String) -> Target? {
         targets.first { $0.name == name }

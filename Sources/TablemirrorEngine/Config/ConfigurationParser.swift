@@ -22,14 +22,26 @@ public struct ConfigurationParser {
         } catch {
             throw failure(nil, "", "not valid YAML: \(error)")
         }
-        let top = try fields(root, "", allowed: ["source", "targets", "mappings", "alerts", "admin"])
+        let top = try fields(root, "", allowed: ["source", "targets", "mappings", "alerts", "admin", "audit", "allow_insecure_permissions"])
         let source = try parseSource(try required(top, "source", in: root, path: ""))
         let targets = try parseTargets(try required(top, "targets", in: root, path: ""))
         let mappings = try parseMappings(try required(top, "mappings", in: root, path: ""), targets: targets)
         var configuration = Configuration(source: source, targets: targets, mappings: mappings)
         if let alerts = top["alerts"] { configuration.alerts = try parseAlerts(alerts) }
         if let admin = top["admin"] { configuration.admin = try parseAdmin(admin) }
+        if let audit = top["audit"] { configuration.audit = try parseAudit(audit) }
+        if let node = top["allow_insecure_permissions"] {
+            guard let allowed = node.bool else { throw failure(node, "allow_insecure_permissions", "must be true or false") }
+            configuration.allowInsecurePermissions = allowed
+        }
         return configuration
+    }
+
+    private func parseAudit(_ node: Node) throws(ConfigurationError) -> Configuration.Audit {
+        let map = try fields(node, "audit", allowed: ["interval_seconds"])
+        var audit = Configuration.Audit()
+        if let value = try integer(map["interval_seconds"], "audit.interval_seconds", range: 1...86_400) { audit.intervalSeconds = Double(value) }
+        return audit
     }
 
     private func parseAdmin(_ node: Node) throws(ConfigurationError) -> Configuration.Admin {
@@ -134,6 +146,7 @@ public struct ConfigurationParser {
             let destinations = try parseDestinations(try required(map, "targets", in: item, path: path),
                                                      path: "\(path).targets", targets: targets, pattern: pattern)
             let filter = try map["where"].map { (node: Node) throws(ConfigurationError) in try string(node, "\(path).where") }
+            if let filter, let problem = RowFilter.problem(in: filter) { throw failure(map["where"], "\(path).where", problem) }
             var policy = Configuration.ErrorPolicy.stop
             if let policyNode = map["on_error"] {
                 let text = try string(policyNode, "\(path).on_error")

@@ -3,7 +3,7 @@ import MariaDBClient
 extension Configuration.Server {
     /// Connection options with the password read from its environment variable or file (never logged).
     public func connectionOptions(database: String? = nil) throws(EngineError) -> ConnectionOptions {
-        let password = try SecretSource(environmentVariable: passwordEnvironmentVariable, file: passwordFile).resolve()
+        let password = try self.password.resolve()
         return ConnectionOptions(host: host, port: port, user: user, password: password, database: database)
     }
 }

@@ -3,26 +3,35 @@ import MariaDBClient
 
 /// Creates a replica table in a target with its source table's structure, guarded read-only.
 enum ReplicaTableSetup {
-    /// Replaces any table of that name in the target with an empty one shaped like the source's.
+    /// Replaces the replica (a table tablemirror made, if one is there) with an empty one shaped like the source's,
+    /// recorded as tablemirror's. A table of that name that tablemirror did not make is refused, never dropped.
     static func create(_ route: ReplicationPlan.Route, source: MariaDBConnection, target: MariaDBConnection,
-                       writer: String) throws {
+                       targetName: String) throws {
         let sourceName = SQLLiteral.identifier(route.source.database) + "." + SQLLiteral.identifier(route.source.table)
-        guard let create = try source.query("SHOW CREATE TABLE \(sourceName)").string(0, 1) else {
+        guard let create = try ReplicaTableDefinition.showCreateTable(sourceName, on: source) else {
             throw EngineError.invalidArgument("cannot read the structure of \(route.source)")
         }
         try target.execute("CREATE DATABASE IF NOT EXISTS \(SQLLiteral.identifier(route.apply.database))")
+        guard try ReplicaRegistry.ownership(of: route.apply.replica, target: targetName, on: target) != .foreign else {
+            throw EngineError.invalidArgument("\(route.apply.replica) in target \(targetName) is not a table tablemirror made; not replacing it")
+        }
         try ReadOnlyGuard.removeTruncateGuard(on: target, database: route.apply.database, table: route.apply.table)
         try target.execute("DROP TABLE IF EXISTS \(route.apply.qualifiedName)")
-        try target.execute(try ReplicaTableDefinition.createStatement(showCreateTable: create, database: route.apply.database,
+        try target.executeAlone(try ReplicaTableDefinition.createStatement(showCreateTable: create, database: route.apply.database,
                                                                       table: route.apply.table))
-        try ReadOnlyGuard.install(on: target, database: route.apply.database, table: route.apply.table, writer: writer)
+        try ReplicaRegistry.record(target: targetName, replicas: [route.apply.replica], on: target)
+        try ReadOnlyGuard.install(on: target, database: route.apply.database, table: route.apply.table)
     }
 
     /// Whether the target has the replica table.
     static func exists(_ route: ReplicationPlan.Route, in target: MariaDBConnection) throws -> Bool {
+        try exists(route.apply.replica, in: target)
+    }
+
+    static func exists(_ table: QualifiedTableName, in target: MariaDBConnection) throws -> Bool {
         !(try target.query("""
             SELECT 1 FROM information_schema.TABLES
-            WHERE TABLE_SCHEMA = \(SQLLiteral.quotedString(route.apply.database)) AND TABLE_NAME = \(SQLLiteral.quotedString(route.apply.table))
+            WHERE TABLE_SCHEMA = \(SQLLiteral.quotedString(table.database)) AND TABLE_NAME = \(SQLLiteral.quotedString(table.table))
             """).rows.isEmpty)
     }
 }

@@ -79,7 +79,7 @@ struct TableChunkReader {
             let (statements, rows, isLast, lastKey) = try body(format)
             var recreated: TableChunk.RecreatedTable?
             if recreate {
-                guard let definition = try source.query("SHOW CREATE TABLE \(route.source.quoted)").string(0, 1),
+                guard let definition = try ReplicaTableDefinition.showCreateTable(route.source.quoted, on: source),
                       let structure = try SchemaHintLoader.load(route.source, from: source) else {
                     throw EngineError.invalidArgument("cannot read the structure of \(route.source)")
                 }

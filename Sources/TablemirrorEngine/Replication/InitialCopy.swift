@@ -8,13 +8,13 @@ enum InitialCopy {
     static let rowsPerStatement = 1_000
 
     static func run(routes: [ReplicationPlan.Route], source: MariaDBConnection, target: MariaDBConnection,
-                    writer: String, logger: Logger, target name: String) throws -> ConsistentSnapshot {
+                    logger: Logger, target name: String) throws -> ConsistentSnapshot {
         // TIMESTAMPs are read and written as UTC text (the applier's session is UTC too).
         try source.execute("SET SESSION time_zone = '+00:00'")
         let snapshot = try ConsistentSnapshot.begin(on: source)
         defer { try? source.execute("COMMIT") }
         for route in routes.sorted(by: { $0.source.description < $1.source.description }) {
-            try ReplicaTableSetup.create(route, source: source, target: target, writer: writer)
+            try ReplicaTableSetup.create(route, source: source, target: target, targetName: name)
             var progress = ProgressReport(total: try TableSize.estimatedRows(route.source, on: source))
             let label = "initial copy of \(route.source) into \(name):\(route.apply.database).\(route.apply.table)"
             let rows = try copyRows(of: route, source: source, target: target) { rows in

@@ -45,7 +45,8 @@ public final class Replicator: Sendable {
         }
         var threads: [Thread] = []
         let finished = DispatchGroup()
-        let monitor = AlertMonitor(alerts: configuration.alerts, connections: connections, status: status, logger: logger)
+        let monitor = AlertMonitor(alerts: configuration.alerts, audit: configuration.audit, connections: connections, status: status,
+                                   logger: logger)
         let monitorStop = StopSignal()
         let monitorThread = Thread { monitor.run(until: monitorStop) }
         monitorThread.name = "tablemirror-alerts"

@@ -41,6 +41,9 @@ public final class ReplicatorStatus: @unchecked Sendable {
         public var tablesAppliedAt: [String: Double] = [:]
         /// The last error (retrying or stopped), kept after recovery for the status.
         public var lastError: String?
+        /// Mapped source tables not replicated here because another table stands where the replica should go
+        /// (source table → that table): tablemirror never replaces a table it did not create.
+        public var foreignTables: [String: String] = [:]
         /// Applied rows sampled once a second over the last minute, for rows/s.
         public var rowSamples: [RowSample] = []
 

@@ -52,6 +52,7 @@ final class TargetApplier {
     func prepare(onCopy: () -> Void, source: () throws -> MariaDBConnection) throws {
         try ControlSchema.ensure(connection)
         checkpoint = try CheckpointStore.read(target: name, from: connection)
+        try setAsideForeignTables()
         guard checkpoint == nil else {
             let missing = try plan.routes.values.filter { try !ReplicaTableSetup.exists($0, in: connection) }
             for route in missing.sorted(by: { $0.source.description < $1.source.description }) {
@@ -63,10 +64,66 @@ final class TargetApplier {
         onCopy()
         let snapshotConnection = try source()
         let snapshot = try InitialCopy.run(routes: Array(plan.routes.values), source: snapshotConnection, target: connection,
-                                           writer: connection.options.user, logger: logger, target: name)
+                                           logger: logger, target: name)
         let start = Checkpoint(position: snapshot.position, gtid: snapshot.gtidPosition, sourceTimestamp: snapshot.takenAt)
         try connection.execute(CheckpointStore.writeStatement(target: name, start))
         checkpoint = start
+    }
+
+    /// Routes whose replica name is taken by a table tablemirror did not make are set aside: that mapping stops for
+    /// this target (alerted) and the others go on. Replicas made before tablemirror kept its registry — a target
+    /// with a checkpoint and an empty registry — are recognised by tablemirror's read-only triggers and recorded.
+    /// Replicas whose triggers do not test for this session (made by an older version, or from another host)
+    /// get them anew.
+    private func setAsideForeignTables() throws {
+        let upgrading = try checkpoint != nil && ReplicaRegistry.entries(target: name, on: connection).isEmpty
+        for (source, route) in plan.routes.sorted(by: { $0.key.description < $1.key.description }) {
+            let (database, table) = (route.apply.database, route.apply.table)
+            switch try ReplicaRegistry.ownership(of: route.apply.replica, target: name, on: connection) {
+            case .absent:
+                continue
+            case .foreign:
+                guard upgrading, try ReadOnlyGuard.missingTriggers(on: connection, database: database, table: table, anyTest: true).isEmpty else {
+                    setAside(source, route: route)
+                    continue
+                }
+                try ReplicaRegistry.record(target: name, replicas: [route.apply.replica], on: connection)
+                logger.info("target \(name): \(route.apply.replica) recorded as tablemirror's replica of \(source) (made before the registry)")
+            case .ours:
+                break
+            }
+            let missing = try ReadOnlyGuard.missingTriggers(on: connection, database: database, table: table)
+            if !missing.isEmpty {
+                logger.warning("target \(name): \(route.apply.replica) lacks read-only triggers for this session (\(missing.joined(separator: ", "))); installing them")
+                try ReadOnlyGuard.install(on: connection, database: database, table: table)
+            }
+        }
+    }
+
+    /// Mapped tables set aside because a foreign table holds their replica's name, with their routes (an operator's
+    /// `tablemirror adopt` can bring them back).
+    private var setAside: [QualifiedTableName: ReplicationPlan.Route] = [:]
+
+    private func setAside(_ source: QualifiedTableName, route: ReplicationPlan.Route) {
+        plan.routes[source] = nil
+        guard setAside.updateValue(route, forKey: source) == nil else { return }
+        let replica = route.apply.replica.description
+        status.update(name) { $0.foreignTables[source.description] = replica }
+        logger.error("target \(name): \(replica) is not a table tablemirror made; \(source) is not replicated there (rename or drop that table, or `tablemirror adopt \(source) --target \(name)` if it is an identical copy)")
+    }
+
+    /// A set-aside table whose replica name is now tablemirror's (adopted, or the foreign table moved away)
+    /// gets its route back; its rows come from the copy that adopting requests.
+    private func readmitIfOwned(_ source: QualifiedTableName) throws {
+        guard let route = setAside[source], try ReplicaRegistry.ownership(of: route.apply.replica, target: name, on: connection) != .foreign else { return }
+        setAside[source] = nil
+        plan.routes[source] = route
+        // Adopted from another host or login: the triggers must let this session write.
+        if try !ReadOnlyGuard.missingTriggers(on: connection, database: route.apply.database, table: route.apply.table).isEmpty {
+            try ReadOnlyGuard.install(on: connection, database: route.apply.database, table: route.apply.table)
+        }
+        status.update(name) { $0.foreignTables[source.description] = nil }
+        logger.info("target \(name): \(route.apply.replica) is tablemirror's now; \(source) is replicated there again")
     }
 
     /// Each replicated table's structure at the checkpoint, from the schema history: what the reader decodes the
@@ -78,7 +135,10 @@ final class TargetApplier {
         guard let position = checkpoint?.position else { return [:] }
         let history = try SchemaHistoryStore.latest(target: name, on: connection)
         for (table, structure) in history where structure != nil && plan.routes[table] == nil {
-            if let route = routeFor(table), try ReplicaTableSetup.exists(route, in: connection) { plan.routes[table] = route }
+            if let route = routeFor(table), setAside[table] == nil,
+               try ReplicaRegistry.ownership(of: route.apply.replica, target: name, on: connection) == .ours {
+                plan.routes[table] = route
+            }
         }
         var structures: [QualifiedTableName: TableSchemaHint] = [:]
         for (table, route) in plan.routes.sorted(by: { $0.key.description < $1.key.description }) {
@@ -144,7 +204,13 @@ final class TargetApplier {
                 throw error
             }
         case let .copyChunk(chunk):
+            if plan.routes[chunk.source] == nil, setAside[chunk.source] != nil {
+                if isOpen { try commitGroup() }
+                try readmitIfOwned(chunk.source)
+            }
             if let recreated = chunk.recreated { try rebuildReplica(of: chunk, as: recreated) }
+            // A table without a route here (set aside, or gone) gets nothing, not even its copy's rows.
+            guard plan.routes[chunk.source] != nil else { return }
             openGroup(at: chunk.position)
             // Folded changes of earlier transactions go first: the chunk replaces rows as of its position.
             pending.closeFolds()
@@ -170,8 +236,23 @@ final class TargetApplier {
     private func applySchemaChange(_ work: SchemaChangeWork) throws -> SchemaChangeOutcome {
         if isOpen { try commitGroup() }
         guard !isOpen else { throw EngineError.invalidArgument("schema change at \(work.position) inside an unfinished transaction") }
+        var work = work
+        let foreign = try work.plan.replicas.filter { try ReplicaRegistry.ownership(of: $0, target: name, on: connection) == .foreign }
+        if !foreign.isEmpty {
+            let names = foreign.map(\.description).joined(separator: ", ")
+            guard Set(foreign) == Set(work.plan.replicas) else {
+                throw EngineError.schemaChange(target: name, position: work.position, sourceStatement: work.statement, statement: "(not run)",
+                                               reason: "it would touch \(names), which tablemirror did not make, together with its replicas")
+            }
+            logger.warning("target \(name): schema change at \(work.position) not run: \(names) is not a table tablemirror made")
+            work.plan = work.plan.leavingTablesAlone
+        }
         let outcome = try SchemaChangeRunner(target: name, connection: connection, logger: logger).run(work, routesBefore: plan.routes)
         plan.routes = outcome.routes
+        // Tables set aside stay aside whatever the reader's routes say (it keeps them, so an adoption's copy can run).
+        for (source, route) in outcome.routes where foreign.contains(route.apply.replica) || setAside[source] != nil {
+            setAside(source, route: route)
+        }
         if !work.inTransaction {
             checkpoint = Checkpoint(position: work.end, gtid: work.gtid, sourceTimestamp: work.timestamp)
             status.update(name) { [checkpoint] in $0.checkpoint = checkpoint }
@@ -186,10 +267,16 @@ final class TargetApplier {
     private func rebuildReplica(of chunk: TableChunk, as recreated: TableChunk.RecreatedTable) throws {
         guard let route = plan.routes[chunk.source] else { return }
         if isOpen { try commitGroup() }
+        guard try ReplicaRegistry.ownership(of: route.apply.replica, target: name, on: connection) != .foreign else {
+            setAside(chunk.source, route: route)
+            if let cancel = CopyProgressStore.cancelStatement(target: name, sources: [chunk.source]) { try connection.execute(cancel) }
+            return
+        }
         try ReadOnlyGuard.remove(on: connection, database: route.apply.database, table: route.apply.table)
         try connection.execute("DROP TABLE IF EXISTS \(route.apply.qualifiedName)")
-        try connection.execute(recreated.createStatement)
-        try ReadOnlyGuard.install(on: connection, database: route.apply.database, table: route.apply.table, writer: connection.options.user)
+        try connection.executeAlone(recreated.createStatement)
+        try ReplicaRegistry.record(target: name, replicas: [route.apply.replica], on: connection)
+        try ReadOnlyGuard.install(on: connection, database: route.apply.database, table: route.apply.table)
         plan.routes[chunk.source]?.apply.keyColumns = recreated.structure.primaryKey
         logger.info("target \(name): \(route.apply.database).\(route.apply.table) created anew from \(chunk.source) as of \(chunk.position)")
         openGroup(at: chunk.position)

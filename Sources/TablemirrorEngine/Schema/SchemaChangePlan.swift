@@ -64,7 +64,8 @@ struct SchemaChangePlanner {
                 return nil
             }
             if let route = routes[alter.table.name], !suspended.contains(alter.table.name), !kept.isEmpty {
-                plan.statements = [alter.head.with(route.apply.qualifiedName) + kept.joined(separator: ", ") + alter.tail]
+                plan.statements = [alter.head.with(route.apply.qualifiedName) + " " + kept.joined(separator: ", ")
+                               + (alter.tail.isEmpty ? "" : " " + alter.tail)]
                 plan.replicas = [route.apply.replica]
                 plan.changed = [alter.table.name]
             }
@@ -123,14 +124,14 @@ struct SchemaChangePlanner {
                 return
             }
             plan.statements = ["CREATE OR REPLACE TABLE \(replica) LIKE \(model.apply.qualifiedName)"]
-        case let .definitions(leading, elements, foreignKeyIndexes, options, setsCharset):
+        case let .definitions(elements, foreignKeyIndexes, options, setsCharset):
             plan.foreignKeyIndexes = foreignKeyIndexes.map { (route.apply.replica, $0) }
             // The charset goes first among the options: they end with partitioning, which no table option may follow.
             let charset = setsCharset ? nil : try databaseCharset(name.database)
             // OR REPLACE: a replica of that name left from before gives way, in one statement (a crash cannot
             // fall between dropping it and creating the new one).
-            plan.statements = [leading + "CREATE OR REPLACE TABLE \(replica) (" + elements.joined(separator: ",") + ")"
-                               + (charset.map { " DEFAULT " + $0 } ?? "") + options]
+            plan.statements = ["CREATE OR REPLACE TABLE \(replica) (" + elements.joined(separator: ", ") + ")"
+                               + (charset.map { " DEFAULT " + $0 } ?? "") + (options.isEmpty ? "" : " " + options)]
         }
         plan.routes[name] = route
         plan.replicas = [route.apply.replica]
@@ -205,6 +206,21 @@ struct SchemaChangePlanner {
             plan.statements.append("RENAME TABLE " + targetPairs.map { "\($0.from) TO \($0.to)" }.joined(separator: ", "))
         }
         if !drops.isEmpty { plan.statements.append("DROP TABLE IF EXISTS " + drops.sorted().joined(separator: ", ")) }
+    }
+}
+
+extension SchemaChangePlan {
+    /// The plan with nothing to run on the target: every table it touches there belongs to someone else. The
+    /// routes change as planned (so the checkpoint moves past the statement), the tables are left alone.
+    var leavingTablesAlone: SchemaChangePlan {
+        var plan = self
+        plan.statements = []
+        plan.replicas = []
+        plan.changed = []
+        plan.recreated = []
+        plan.foreignKeyIndexes = []
+        plan.renamed = []
+        return plan
     }
 }
 

@@ -154,6 +154,8 @@ struct SchemaChangeRunner {
             bookkeeping.append(CheckpointStore.writeStatement(target: target, Checkpoint(position: work.end, gtid: work.gtid,
                                                                                          sourceTimestamp: work.timestamp)))
         }
+        // The registry follows the replicas: created and renamed ones recorded as they are now, dropped ones forgotten.
+        bookkeeping += try ReplicaRegistry.recordStatements(target: target, replicas: plan.replicas, on: connection)
         bookkeeping += [SchemaChangeMarker.clearStatement(target: target), "COMMIT"]
         try connection.execute(bookkeeping.joined(separator: ";\n"))
         return SchemaChangeOutcome(routes: routes, structures: structures)
@@ -174,9 +176,10 @@ struct SchemaChangeRunner {
         options.multiStatements = false
         let ddl = try MariaDBConnection(options)
         try ddl.execute("SET SESSION timestamp = \(work.timestamp)")
-        // A mode the target does not know (a newer source's) falls back to the applier's.
+        // A mode the target does not know (a newer source's) falls back to the applier's — keeping the source's
+        // NO_BACKSLASH_ESCAPES, which the statements' strings were rendered for.
         if work.session.sqlMode.map({ mode in (try? ddl.execute("SET SESSION sql_mode = \(mode)")) == nil }) ?? true {
-            try ddl.execute("SET SESSION sql_mode = 'NO_AUTO_VALUE_ON_ZERO'")
+            try ddl.execute("SET SESSION sql_mode = 'NO_AUTO_VALUE_ON_ZERO\(work.session.noBackslashEscapes ? ",NO_BACKSLASH_ESCAPES" : "")'")
         }
         if let zone = work.session.timeZone {
             // A named zone the target's time zone tables lack leaves the target's default.
@@ -219,7 +222,7 @@ struct SchemaChangeRunner {
     private func guardReplicas(of plan: SchemaChangePlan, routes: [QualifiedTableName: ReplicationPlan.Route]) throws {
         for route in routes.values where plan.replicas.contains(route.apply.replica) {
             guard try ReplicaTableSetup.exists(route, in: connection) else { continue }
-            try ReadOnlyGuard.install(on: connection, database: route.apply.database, table: route.apply.table, writer: connection.options.user)
+            try ReadOnlyGuard.install(on: connection, database: route.apply.database, table: route.apply.table)
         }
     }
 }

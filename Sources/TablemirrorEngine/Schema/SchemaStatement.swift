@@ -6,7 +6,6 @@ struct TableReference: Equatable {
     var range: Range<String.Index>
 }
 
-/// Statement text around one table name: `before + name + after`.
 /// The index InnoDB adds for a foreign key when no index leads with its columns. Replicas get it without the
 /// foreign key, so they keep the source's indexes (a later `DROP INDEX` of it must find it).
 struct ForeignKeyIndex: Equatable, Sendable {
@@ -17,17 +16,21 @@ struct ForeignKeyIndex: Equatable, Sendable {
     var isNamed = true
 }
 
+/// Statement text around one table name: `before + name + after`.
 struct TextAroundName: Equatable {
     var before: String
     var after: String
 
-    init(_ text: String, around name: TableReference, upTo end: String.Index? = nil) {
-        before = String(text[text.startIndex..<name.range.lowerBound])
-        after = String(text[name.range.upperBound..<(end ?? text.endIndex)])
+    /// The statement's tokens before `name` and after it (up to `end`), rendered (see `SQLRendering`).
+    init(_ tokens: [SQLToken], around name: TableReference, upTo end: String.Index? = nil, rendering: SQLRendering) {
+        before = rendering.text(tokens.lazy.filter { $0.range.upperBound <= name.range.lowerBound })
+        after = rendering.text(tokens.lazy.filter { token in
+            token.range.lowerBound >= name.range.upperBound && end.map { token.range.upperBound <= $0 } ?? true
+        })
     }
 
     /// The text with `name` (an already quoted, qualified name) in place of the original one.
-    func with(_ name: String) -> String { before + name + after }
+    func with(_ name: String) -> String { before + " " + name + (after.isEmpty ? "" : " " + after) }
 }
 
 /// What a statement from the binlog does to tables — just enough of it to replay it on replicas under their own
@@ -58,8 +61,7 @@ enum SchemaStatement: Equatable {
         /// The text before the first change (ALTER [ONLINE] [IGNORE] TABLE [IF EXISTS] name [WAIT n]).
         var head: TextAroundName
         var specs: [Spec]
-        /// The text after the last change: the end of an executable comment (`/*!40000 ALTER TABLE t DISABLE
-        /// KEYS */`), a semicolon.
+        /// What follows the last change (normally nothing: comments and a final `;` are not kept).
         var tail: String
 
         enum Spec: Equatable {
@@ -79,9 +81,9 @@ enum SchemaStatement: Equatable {
         enum Body: Equatable {
             /// CREATE TABLE name LIKE other.
             case like(TableReference)
-            /// CREATE TABLE name (definitions) options: the text before CREATE (an executable comment's opening,
-            /// say), the definitions without foreign keys, the options after them.
-            case definitions(leading: String, elements: [String], foreignKeyIndexes: [ForeignKeyIndex], options: String,
+            /// CREATE TABLE name (definitions) options: the definitions without foreign keys, the options after
+            /// them (rendered from tokens).
+            case definitions(elements: [String], foreignKeyIndexes: [ForeignKeyIndex], options: String,
                              setsCharset: Bool)
         }
     }
@@ -99,11 +101,11 @@ enum SchemaStatement: Equatable {
         -> SchemaStatement {
         let tokens: [SQLToken]
         do {
-            tokens = try SQLTokenizer.tokens(text, ansiQuotes: session.ansiQuotes, noBackslashEscapes: session.noBackslashEscapes)
+            tokens = try SQLTokenizer.singleStatement(text, ansiQuotes: session.ansiQuotes, noBackslashEscapes: session.noBackslashEscapes)
         } catch {
             throw ParseError(message: "\(error)")
         }
-        var parser = Parser(text: text, tokens: tokens, database: database)
+        var parser = Parser(tokens: tokens, database: database, rendering: SQLRendering(noBackslashEscapes: session.noBackslashEscapes))
         do {
             return try parser.statement()
         } catch {
@@ -112,11 +114,12 @@ enum SchemaStatement: Equatable {
     }
 }
 
-/// Walks the tokens of one statement.
+/// Walks the tokens of one statement. The pieces it keeps for replay are rendered from tokens, for a session
+/// with the source's NO_BACKSLASH_ESCAPES setting.
 private struct Parser {
-    let text: String
     let tokens: [SQLToken]
     let database: String
+    let rendering: SQLRendering
     var position = 0
     /// The first table name read (to tell whether a statement that cannot be understood matters).
     var firstTable: QualifiedTableName?
@@ -213,23 +216,23 @@ private struct Parser {
     }
 
     func onTable(_ table: TableReference) -> SchemaStatement {
-        .onTable(table, text: TextAroundName(text, around: table))
+        .onTable(table, text: TextAroundName(tokens, around: table, rendering: rendering))
     }
 
     mutating func alter() throws(ParseError) -> SchemaStatement {
         if accept("IF") { try expect("EXISTS") }
         let table = try tableName()
         skipWait()
-        let head = TextAroundName(text, around: table, upTo: current?.range.lowerBound)
+        let head = TextAroundName(tokens, around: table, upTo: current?.range.lowerBound ?? tokens.last?.range.upperBound, rendering: rendering)
         var specs: [SchemaStatement.AlterTable.Spec] = []
         let items = topLevelItems(from: position, to: tokens.count)
-        let tail = items.last.map { String(text[tokens[$0.upperBound - 1].range.upperBound...]) } ?? ""
+        let tail = items.last.map { rendering.text(tokens[$0.upperBound...]) } ?? ""
         for range in items {
             let spec = Array(tokens[range])
             guard let first = spec.first else { continue }
             let words = spec.prefix(4).map { $0.kind == .word ? $0.text.uppercased() : "" }
             if first.isKeyword("RENAME"), !(words.count > 1 && ["COLUMN", "INDEX", "KEY"].contains(words[1])) {
-                var inner = Parser(text: text, tokens: spec, database: table.name.database, position: 1)
+                var inner = Parser(tokens: spec, database: table.name.database, rendering: rendering, position: 1)
                 _ = inner.accept("TO") || inner.accept("AS")
                 specs.append(.rename(to: try inner.tableName()))
             } else if first.isKeyword("ADD"), words.contains("FOREIGN") {
@@ -245,10 +248,10 @@ private struct Parser {
                 guard let with = spec.firstIndex(where: { $0.isKeyword("TABLE") }) else {
                     throw ParseError(message: "EXCHANGE PARTITION without WITH TABLE")
                 }
-                var inner = Parser(text: text, tokens: spec, database: table.name.database, position: with + 1)
+                var inner = Parser(tokens: spec, database: table.name.database, rendering: rendering, position: with + 1)
                 return .exchangePartition(table, with: try inner.tableName())
             } else {
-                specs.append(.keep(String(text[first.range.lowerBound..<spec[spec.count - 1].range.upperBound])))
+                specs.append(.keep(rendering.text(spec)))
             }
         }
         return .alter(SchemaStatement.AlterTable(table: table, head: head, specs: specs, tail: tail))
@@ -318,17 +321,16 @@ private struct Parser {
                 if let index = foreignKeyIndex(element[...]) { foreignKeyIndexes.append(index) }
                 continue
             }
-            elements.append(String(text[element[0].range.lowerBound..<element[element.count - 1].range.upperBound]))
+            elements.append(rendering.text(element))
         }
         let after = tokens[(close + 1)...]
         if after.contains(where: { $0.isKeyword("SELECT") }) {
             throw ParseError(message: "CREATE TABLE \(table.name) … SELECT cannot be replayed (its rows come from other tables)")
         }
         let setsCharset = after.contains { $0.isKeyword("CHARSET") || $0.isKeyword("CHARACTER") || $0.isKeyword("COLLATE") }
-        let leading = String(text[text.startIndex..<tokens[0].range.lowerBound])
-        let options = String(text[tokens[close].range.upperBound...])
+        let options = rendering.text(tokens[(close + 1)...])
         return .create(SchemaStatement.CreateTable(table: table, ifNotExists: ifNotExists,
-                                                   body: .definitions(leading: leading, elements: elements, foreignKeyIndexes: foreignKeyIndexes, options: options,
+                                                   body: .definitions(elements: elements, foreignKeyIndexes: foreignKeyIndexes, options: options,
                                                                       setsCharset: setsCharset)))
     }
 

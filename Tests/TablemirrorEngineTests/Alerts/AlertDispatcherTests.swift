@@ -16,4 +16,19 @@ struct AlertDispatcherTests {
         #expect(document?["key"] as? String == "lag:orders")
         #expect(document?["message"] as? String == "orders is 90 s behind")
     }
+
+    /// The daemon's environment holds the database passwords (`password_env`): the command sees none of it.
+    @Test func aCommandGetsNothingOfTheDaemonsEnvironment() throws {
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("tm-alert-env-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: output) }
+        setenv("TM_TEST_SECRET_PASSWORD", "hunter2-secret", 1)
+        defer { unsetenv("TM_TEST_SECRET_PASSWORD") }
+        let dispatcher = AlertDispatcher(channels: [.command("env > '\(output.path)'")])
+        dispatcher.send(Alert(key: "lag:orders", kind: "lag", target: "orders", state: .firing, message: "m", since: 1, at: 2))
+        let names = try String(contentsOf: output, encoding: .utf8).split(separator: "\n").compactMap { $0.split(separator: "=").first.map(String.init) }
+        #expect(!names.isEmpty)
+        // /bin/sh adds PWD, SHLVL and `_` of its own; nothing else beyond PATH and the alert.
+        #expect(names.filter { !["PATH", "PWD", "SHLVL", "_"].contains($0) && !$0.hasPrefix("TM_ALERT_") } == [])
+        #expect(try !String(contentsOf: output, encoding: .utf8).contains("hunter2-secret"))
+    }
 }

@@ -7,6 +7,13 @@ struct SQLLiteralTests {
         #expect(SQLLiteral.render(.text("it's a \\ \n\r\0\u{1A} é😀"), column: "c") == "'it\\'s a \\\\ \\n\\r\\0\\Z é😀'")
     }
 
+    /// A backtick followed by a combining mark is one `Character` in Swift but a backtick to the server: it
+    /// must be doubled all the same, or the name would end there.
+    @Test func identifiersDoubleEveryBacktickTheServerSees() {
+        #expect(SQLLiteral.identifier("a`\u{301}; DROP TABLE t; #") == "`a``\u{301}; DROP TABLE t; #`")
+        #expect(SQLLiteral.identifier("x") == "`x`")
+    }
+
     @Test func binaryIsHexAndExact() {
         #expect(SQLLiteral.render(.bytes([0x00, 0xFF, 0x10]), column: "c") == "X'00FF10'")
         #expect(SQLLiteral.render(.bytes([]), column: "c") == "X''")

@@ -21,6 +21,14 @@ struct SQLTokenizerTests {
         ])
     }
 
+    /// The server reads bytes: a quote followed by a combining mark is still a quote (one `Character` in Swift),
+    /// and a no-break space is part of a name, not a space.
+    @Test func quotesAreFoundWhateverFollowsThem() throws {
+        #expect(try kinds("COMMENT '\u{301}x' , `a`\u{301}b") == ["w:COMMENT", "s:\u{301}x", ",", "q:a", "w:\u{301}b"])
+        #expect(try kinds("SELECT a\u{A0}b") == ["w:SELECT", "w:a\u{A0}b"])
+        #expect(try kinds("x'41' 'a\\nb\\%'") == ["w:x", "s:41", "s:a\nb\\%"])
+    }
+
     @Test func backslashEscapesInStringsButNotInIdentifiers() throws {
         #expect(try kinds(#"COMMENT 'a\'b' `c\`"#) == ["w:COMMENT", "s:a'b", #"q:c\"#])
     }
@@ -59,6 +67,6 @@ struct SQLTokenizerTests {
 
     @Test(arguments: ["SELECT 'open", "ALTER TABLE `t", "DROP /* open", #"SELECT "a\"#])
     func unterminatedTextIsAnError(_ text: String) {
-        #expect(throws: SQLTokenizer.Unterminated.self) { try SQLTokenizer.tokens(text) }
+        #expect(throws: SQLTokenizer.Unreadable.self) { try SQLTokenizer.tokens(text) }
     }
 }

@@ -1,0 +1,40 @@
+import Testing
+@testable import TablemirrorEngine
+
+/// Statements are rebuilt from their tokens: what the server reads is exactly what the tokenizer understood.
+struct SQLRenderingTests {
+    private func rendered(_ text: String, noBackslashEscapes: Bool = false, ansiQuotes: Bool = false) throws -> String {
+        let tokens = try SQLTokenizer.singleStatement(text, ansiQuotes: ansiQuotes, noBackslashEscapes: noBackslashEscapes)
+        return SQLRendering(noBackslashEscapes: noBackslashEscapes).text(tokens)
+    }
+
+    @Test func namesAndStringsAreQuotedAnewAndTouchingTokensStayTogether() throws {
+        #expect(try rendered("ALTER TABLE t ADD `a``b` INT DEFAULT 'it''s' COMMENT \"x\", ADD c BIT DEFAULT b'101', ADD d FLOAT DEFAULT 1.5e-3")
+            == "ALTER TABLE t ADD `a``b` INT DEFAULT 'it\\'s' COMMENT 'x', ADD c BIT DEFAULT b'101', ADD d FLOAT DEFAULT 1.5e-3")
+        #expect(try rendered("ALTER TABLE \"t\" COMMENT 'a\\b'", noBackslashEscapes: true, ansiQuotes: true) == "ALTER TABLE `t` COMMENT 'a\\b'")
+    }
+
+    @Test func commentsGoAndExecutableCommentsStayAsCode() throws {
+        #expect(try rendered("ALTER /* x */ TABLE t -- y\n ADD c INT # z\n") == "ALTER TABLE t ADD c INT")
+        #expect(try rendered("/*!40000 ALTER TABLE t DISABLE KEYS */") == "ALTER TABLE t DISABLE KEYS")
+    }
+
+    @Test func aSecondStatementIsRefused() throws {
+        for text in ["ALTER TABLE t ADD c INT; DROP TABLE victim", "TRUNCATE t;;DROP TABLE x", "ALTER TABLE `a`;DROP TABLE b"] {
+            #expect(throws: SQLTokenizer.Unreadable.self, "\(text)") { try SQLTokenizer.singleStatement(text) }
+        }
+        #expect(try rendered("TRUNCATE t;") == "TRUNCATE t")
+        #expect(try rendered("ALTER TABLE t COMMENT 'a;b'") == "ALTER TABLE t COMMENT 'a;b'")
+    }
+
+    /// Whatever a name or comment holds, the rebuilt text reads back as the same tokens.
+    @Test(arguments: ["batch_(a int);DROP TABLE orders.victim;#", "x`\u{301}; DROP TABLE t", "a\nb", "*/ DROP", "'\"\\", "é\u{A0}名"])
+    func hostileTextReadsBackAsTheSameTokens(_ hostile: String) throws {
+        let statement = "ALTER TABLE \(SQLLiteral.identifier(hostile)) ADD \(SQLLiteral.identifier(hostile + "2")) INT COMMENT \(SQLLiteral.quotedString(hostile))"
+        let original = try SQLTokenizer.singleStatement(statement)
+        let again = try SQLTokenizer.singleStatement(SQLRendering(noBackslashEscapes: false).text(original))
+        #expect(again.map(\.text) == original.map(\.text))
+        #expect(again.map(\.kind) == original.map(\.kind))
+        #expect(original.filter { $0.kind == .quotedIdentifier }.map(\.text) == [hostile, hostile + "2"])
+    }
+}
