@@ -136,8 +136,10 @@ public final class MariaDBConnection {
     func lastError(context: String) -> MariaDBError { Self.lastError(handle, context: context) }
 
     static func lastError(_ handle: UnsafeMutablePointer<MYSQL>, context: String) -> MariaDBError {
-        MariaDBError(code: mysql_errno(handle), sqlState: String(cString: mysql_sqlstate(handle)),
-                     message: ValueRedaction.message(String(cString: mysql_error(handle))), context: context)
+        let code = mysql_errno(handle), message = String(cString: mysql_error(handle))
+        // The client library's own messages (2000–2999) quote hosts and files, never row values.
+        return MariaDBError(code: code, sqlState: String(cString: mysql_sqlstate(handle)),
+                            message: (2000..<3000).contains(code) ? message : ValueRedaction.message(message), context: context)
     }
 
     /// Statements can be long and carry row values: errors quote only their start, literals as `?`.

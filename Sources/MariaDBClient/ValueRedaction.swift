@@ -42,7 +42,8 @@ public enum ValueRedaction {
         var index = 0
         while index < scalars.count {
             let scalar = scalars[index]
-            guard scalar == "'" else {
+            // An apostrophe inside a word (`Can't`) opens nothing.
+            guard scalar == "'", index == 0 || !continuesName(scalars[index - 1]) else {
                 out.append(scalar)
                 index += 1
                 continue

@@ -15,8 +15,9 @@ public struct QuerySessionSettings: Sendable, Equatable {
 
     /// `"…"` quotes identifiers, not strings.
     public var ansiQuotes: Bool { (sqlMode ?? 0) & (1 << 2) != 0 }
-    /// A backslash in a string is an ordinary character.
-    public var noBackslashEscapes: Bool { (sqlMode ?? 0) & (1 << 21) != 0 }
+    /// A backslash in a string is an ordinary character (bit 20, 1048576; bit 21 is STRICT_TRANS_TABLES, which
+    /// an earlier version took for it, so every statement from a strict session was read without escapes).
+    public var noBackslashEscapes: Bool { (sqlMode ?? 0) & (1 << 20) != 0 }
 
     /// Reads the status variables block; never fails (a damaged block gives what could be read).
     static func decode(_ block: ByteReader) -> QuerySessionSettings {

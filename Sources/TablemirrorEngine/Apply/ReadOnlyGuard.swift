@@ -14,9 +14,9 @@ public enum ReadOnlyGuard {
         let qualified = SQLLiteral.identifier(database) + "." + SQLLiteral.identifier(table)
         let condition = try writerCondition(on: connection)
         let message = SQLLiteral.quotedString("\(database).\(table) is a read-only replica maintained by tablemirror")
+        try removeTriggers(on: connection, database: database, table: table)
         for (event, suffix) in [("INSERT", "i"), ("UPDATE", "u"), ("DELETE", "d")] {
-            let trigger = SQLLiteral.identifier(database) + "." + SQLLiteral.identifier(triggerName(table, suffix))
-            try connection.execute("DROP TRIGGER IF EXISTS \(trigger)")
+            let trigger = SQLLiteral.identifier(database) + "." + SQLLiteral.identifier(GuardNames.trigger(database, table, suffix))
             try connection.execute("""
                 CREATE TRIGGER \(trigger) BEFORE \(event) ON \(qualified) FOR EACH ROW
                 IF \(condition) THEN
@@ -36,10 +36,9 @@ public enum ReadOnlyGuard {
     }
 
     /// Which of tablemirror's triggers the replica lacks, or has with another test than this session's (a daemon
-    /// moved to another host, another target login, or a version that tested less); with `anyTest`, only which
-    /// it lacks by name.
-    static func missingTriggers(on connection: MariaDBConnection, database: String, table: String, anyTest: Bool = false) throws -> [String] {
-        let condition = anyTest ? "" : try writerCondition(on: connection)
+    /// moved to another host, another target login, or a version that tested less).
+    static func missingTriggers(on connection: MariaDBConnection, database: String, table: String) throws -> [String] {
+        let condition = try writerCondition(on: connection)
         let result = try connection.query("""
             SELECT TRIGGER_NAME, ACTION_STATEMENT FROM information_schema.TRIGGERS
             WHERE EVENT_OBJECT_SCHEMA = \(SQLLiteral.quotedString(database)) AND EVENT_OBJECT_TABLE = \(SQLLiteral.quotedString(table))
@@ -48,21 +47,42 @@ public enum ReadOnlyGuard {
         for row in result.rows.indices where result.string(row, 1)?.contains(condition) == true {
             if let name = result.string(row, 0) { present.insert(name) }
         }
-        return ["i", "u", "d"].map { triggerName(table, $0) }.filter { !present.contains($0) }
+        return ["i", "u", "d"].map { GuardNames.trigger(database, table, $0) }.filter { !present.contains($0) }
     }
 
     /// Lifts every guard — triggers and TRUNCATE guard — before tablemirror changes the table's structure or name
     /// (a rename would carry the triggers along under the old table's names; a key change needs the guard gone).
     public static func remove(on connection: MariaDBConnection, database: String, table: String) throws {
-        for suffix in ["i", "u", "d"] {
-            try connection.execute("DROP TRIGGER IF EXISTS \(SQLLiteral.identifier(database)).\(SQLLiteral.identifier(triggerName(table, suffix)))")
-        }
+        try removeTriggers(on: connection, database: database, table: table)
         try removeTruncateGuard(on: connection, database: database, table: table)
+    }
+
+    /// Drops the triggers under today's names and those earlier versions gave.
+    private static func removeTriggers(on connection: MariaDBConnection, database: String, table: String) throws {
+        for suffix in ["i", "u", "d"] {
+            for name in [GuardNames.trigger(database, table, suffix), GuardNames.legacyTrigger(table, suffix)] {
+                try connection.execute("DROP TRIGGER IF EXISTS \(SQLLiteral.identifier(database)).\(SQLLiteral.identifier(name))")
+            }
+        }
     }
 
     /// Removes the TRUNCATE guard, so tablemirror itself can drop or recreate the table (resync, DDL).
     public static func removeTruncateGuard(on connection: MariaDBConnection, database: String, table: String) throws {
-        try connection.execute("DROP TABLE IF EXISTS \(guardName(database, table))")
+        for name in [GuardNames.guardTable(database, table), GuardNames.legacyGuardTable(database, table)] {
+            try connection.execute("DROP TABLE IF EXISTS \(SQLLiteral.identifier(CheckpointStore.schema)).\(SQLLiteral.identifier(name))")
+        }
+    }
+
+    /// Whether the replica carries a full set of tablemirror's triggers, under today's names or an earlier
+    /// version's, whatever they test: how replicas made before the registry are recognised.
+    static func hasTablemirrorTriggers(on connection: MariaDBConnection, database: String, table: String) throws -> Bool {
+        let result = try connection.query("""
+            SELECT TRIGGER_NAME FROM information_schema.TRIGGERS
+            WHERE EVENT_OBJECT_SCHEMA = \(SQLLiteral.quotedString(database)) AND EVENT_OBJECT_TABLE = \(SQLLiteral.quotedString(table))
+            """)
+        let present = Set(result.rows.indices.compactMap { result.string($0, 0) })
+        let namings: [(String) -> String] = [{ GuardNames.trigger(database, table, $0) }, { GuardNames.legacyTrigger(table, $0) }]
+        return namings.contains { name in ["i", "u", "d"].allSatisfy { present.contains(name($0)) } }
     }
 
     private static func installTruncateGuard(on connection: MariaDBConnection, database: String, table: String) throws {
@@ -89,8 +109,9 @@ public enum ReadOnlyGuard {
         }
         let list = names.joined(separator: ", ")
         try connection.execute("""
-            CREATE TABLE \(guardName(database, table)) (\(columns.joined(separator: ", ")),
-              FOREIGN KEY (\(list)) REFERENCES \(SQLLiteral.identifier(database)).\(SQLLiteral.identifier(table)) (\(list))
+            CREATE TABLE \(SQLLiteral.identifier(CheckpointStore.schema)).\(SQLLiteral.identifier(GuardNames.guardTable(database, table))) (
+              \(columns.joined(separator: ", ")),
+              CONSTRAINT \(SQLLiteral.identifier(GuardNames.guardConstraint(database, table))) FOREIGN KEY (\(list)) REFERENCES \(SQLLiteral.identifier(database)).\(SQLLiteral.identifier(table)) (\(list))
             ) ENGINE=InnoDB COMMENT='tablemirror: keeps the replica from being truncated'
             """)
     }
@@ -104,11 +125,5 @@ public enum ReadOnlyGuard {
         return options.contains("partitioned")
     }
 
-    static func triggerName(_ table: String, _ suffix: String) -> String {
-        "tm_ro_\(suffix)_" + String(table.prefix(50))
-    }
 
-    static func guardName(_ database: String, _ table: String) -> String {
-        SQLLiteral.identifier(CheckpointStore.schema) + "." + SQLLiteral.identifier(String("guard_\(database)_\(table)".prefix(64)))
-    }
 }

@@ -173,7 +173,7 @@ public final class Replicator: Sendable {
         let session = DecodeSession()
         for (table, structure) in structures { try session.setSchemaHint(structure, for: table) }
         var routedPlan = plan
-        routedPlan.routes = applier.plan.routes
+        routedPlan.routes = applier.routesToRead
         let copier = try OnlineCopyDriver(plan: routedPlan, source: connections.source, target: options, status: status, logger: logger)
         let lane = ApplierLane(applier: applier)
         let planner = SchemaChangePlanner(routeFor: routeFor) { database in

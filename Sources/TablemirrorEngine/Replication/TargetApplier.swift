@@ -83,7 +83,7 @@ final class TargetApplier {
             case .absent:
                 continue
             case .foreign:
-                guard upgrading, try ReadOnlyGuard.missingTriggers(on: connection, database: database, table: table, anyTest: true).isEmpty else {
+                guard upgrading, try ReadOnlyGuard.hasTablemirrorTriggers(on: connection, database: database, table: table) else {
                     setAside(source, route: route)
                     continue
                 }
@@ -103,6 +103,10 @@ final class TargetApplier {
     /// Mapped tables set aside because a foreign table holds their replica's name, with their routes (an operator's
     /// `tablemirror adopt` can bring them back).
     private var setAside: [QualifiedTableName: ReplicationPlan.Route] = [:]
+
+    /// What the reader follows: the routes applied here and the tables set aside, so that the copy an adoption
+    /// requests is read and brings its table back (the applier drops set-aside tables' rows until then).
+    var routesToRead: [QualifiedTableName: ReplicationPlan.Route] { plan.routes.merging(setAside) { applied, _ in applied } }
 
     private func setAside(_ source: QualifiedTableName, route: ReplicationPlan.Route) {
         plan.routes[source] = nil
@@ -238,6 +242,10 @@ final class TargetApplier {
         guard !isOpen else { throw EngineError.invalidArgument("schema change at \(work.position) inside an unfinished transaction") }
         var work = work
         let foreign = try work.plan.replicas.filter { try ReplicaRegistry.ownership(of: $0, target: name, on: connection) == .foreign }
+        if let parking = try work.plan.parkings.first(where: { try ReplicaRegistry.ownership(of: $0, target: name, on: connection) == .foreign }) {
+            throw EngineError.schemaChange(target: name, position: work.position, sourceStatement: work.statement, statement: "(not run)",
+                                           reason: "\(parking), the name tablemirror parks replicas under, is taken by a table it did not make")
+        }
         if !foreign.isEmpty {
             let names = foreign.map(\.description).joined(separator: ", ")
             guard Set(foreign) == Set(work.plan.replicas) else {

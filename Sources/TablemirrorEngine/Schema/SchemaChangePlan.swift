@@ -24,6 +24,9 @@ struct SchemaChangePlan: Sendable {
     /// Source tables renamed to another mapped name, their replicas with them: an unfinished copy (a resync)
     /// goes on under the new name.
     var renamed: [(from: QualifiedTableName, to: QualifiedTableName)] = []
+    /// Temporary names replicas are renamed to on their way out (dropped first, in case a crash left one): a
+    /// table there that tablemirror did not make stops the change instead.
+    var parkings: [QualifiedTableName] = []
 }
 
 /// Plans schema changes for one target.
@@ -169,7 +172,9 @@ struct SchemaChangePlanner {
                     plan.replicas.append(destination.apply.replica)
                     plan.changed.append(to)
                 } else {
-                    let parking = QualifiedTableName(database: route.apply.database, table: "_tablemirror_parked_\(targetPairs.count)").quoted
+                    let parkingName = QualifiedTableName(database: route.apply.database, table: "_tablemirror_parked_\(targetPairs.count)")
+                    plan.parkings.append(parkingName)
+                    let parking = parkingName.quoted
                     targetPairs.append((route.apply.qualifiedName, parking))
                     parkings.append(parking)
                     parked[to] = (parking, route)
@@ -220,6 +225,7 @@ extension SchemaChangePlan {
         plan.recreated = []
         plan.foreignKeyIndexes = []
         plan.renamed = []
+        plan.parkings = []
         return plan
     }
 }

@@ -99,18 +99,26 @@ enum SchemaStatement: Equatable {
     /// `session`'s settings.
     static func parse(_ text: String, database: String, session: QuerySessionSettings = QuerySessionSettings()) throws(ParseError)
         -> SchemaStatement {
-        let tokens: [SQLToken]
+        var tokens: [SQLToken]
         do {
-            tokens = try SQLTokenizer.singleStatement(text, ansiQuotes: session.ansiQuotes, noBackslashEscapes: session.noBackslashEscapes)
+            tokens = try SQLTokenizer.tokens(text, ansiQuotes: session.ansiQuotes, noBackslashEscapes: session.noBackslashEscapes)
         } catch {
             throw ParseError(message: "\(error)")
         }
+        while tokens.last?.isSymbol(";") == true { tokens.removeLast() }
         var parser = Parser(tokens: tokens, database: database, rendering: SQLRendering(noBackslashEscapes: session.noBackslashEscapes))
+        let statement: SchemaStatement
         do {
-            return try parser.statement()
+            statement = try parser.statement()
         } catch {
             throw ParseError(message: error.message, table: error.table ?? parser.firstTable)
         }
+        // Compound statements (a trigger's or a procedure's body) hold `;` and are ignored; a statement that is
+        // replayed must be one statement, whatever the source wrote.
+        if statement != .other, tokens.contains(where: { $0.isSymbol(";") }) {
+            throw ParseError(message: "more than one statement (a ';' outside quotes)", table: parser.firstTable)
+        }
+        return statement
     }
 }
 

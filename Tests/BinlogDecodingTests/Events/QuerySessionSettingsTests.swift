@@ -9,12 +9,19 @@ struct QuerySessionSettingsTests {
     @Test func readsSqlModeAndTimeZoneAmongTheOtherVariables() {
         let zone = Array("+02:00".utf8)
         let settings = QuerySessionSettings.decode(block([
-            [0, 0, 0, 0, 0], [1] + uint64(4 | 1 << 21), [6, 3] + Array("std".utf8), [3, 1, 0, 1, 0], [4, 33, 0, 33, 0, 8, 0],
+            [0, 0, 0, 0, 0], [1] + uint64(4 | 1 << 20), [6, 3] + Array("std".utf8), [3, 1, 0, 1, 0], [4, 33, 0, 33, 0, 8, 0],
             [5, UInt8(zone.count)] + zone, [128, 1, 2, 3],
         ]))
-        #expect(settings.sqlMode == 4 | 1 << 21)
+        #expect(settings.sqlMode == 4 | 1 << 20)
         #expect(settings.timeZone == "+02:00")
         #expect(settings.ansiQuotes && settings.noBackslashEscapes)
+    }
+
+    /// The server's numbering (SELECT @@sql_mode after SET sql_mode = 1048576 / 2097152): strict mode is not
+    /// NO_BACKSLASH_ESCAPES.
+    @Test func strictModeKeepsBackslashEscapes() {
+        #expect(!QuerySessionSettings(sqlMode: 2_097_152).noBackslashEscapes)
+        #expect(QuerySessionSettings(sqlMode: 1_048_576).noBackslashEscapes)
     }
 
     @Test func stopsAtAnUnknownCodeKeepingWhatItRead() {

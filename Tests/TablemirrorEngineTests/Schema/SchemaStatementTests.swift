@@ -81,6 +81,12 @@ struct SchemaStatementTests {
         #expect(alter.head.with("`o`.`items`") + " DISABLE KEYS" + alter.tail == "ALTER TABLE `o`.`items` DISABLE KEYS")
     }
 
+    /// A statement that is replayed is one statement; compound ones (a trigger's body) are not replayed at all.
+    @Test func aSecondStatementInAReplayedOneIsAParseError() throws {
+        #expect(throws: SchemaStatement.ParseError.self) { try parse("ALTER TABLE items ADD c INT; DROP TABLE orders.victim") }
+        #expect(try parse("CREATE TRIGGER t BEFORE INSERT ON items FOR EACH ROW BEGIN SET @a = 1; SET @b = 2; END") == .other)
+    }
+
     @Test func exchangePartitionNamesBothTables() throws {
         guard case let .exchangePartition(partitioned, other) = try parse("ALTER TABLE sales EXCHANGE PARTITION p1 WITH TABLE old.sales_p1") else {
             Issue.record("not an EXCHANGE PARTITION")

@@ -58,8 +58,9 @@ final class DaemonProcess {
         return process.terminationStatus
     }
 
-    /// Runs `tablemirror ARGS` (an operator command) to its end; returns its exit status and standard output.
-    static func command(_ arguments: [String]) throws -> (Int32, String) {
+    /// Runs `tablemirror ARGS` (an operator command) to its end; returns its exit status and standard output (and
+    /// standard error, `withErrors`).
+    static func command(_ arguments: [String], withErrors: Bool = false) throws -> (Int32, String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments
@@ -68,7 +69,7 @@ final class DaemonProcess {
         process.environment = environment
         let output = Pipe()
         process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
+        process.standardError = withErrors ? output : FileHandle.nullDevice
         try process.run()
         let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()

@@ -12,7 +12,7 @@ func removeTestDatabases(_ connection: MariaDBConnection, source: String, replic
     }
     for database in [source] + replicas { _ = try? connection.execute("DROP DATABASE IF EXISTS \(database)") }
     let names = targets.map(SQLLiteral.quotedString).joined(separator: ", ")
-    for table in ["checkpoint", "copy", "schema_history", "schema_change", "table_activity"] {
+    for table in ["checkpoint", "copy", "schema_history", "schema_change", "table_activity", "replica"] {
         _ = try? connection.execute("DELETE FROM _tablemirror.\(table) WHERE target IN (\(names))")
     }
 }
