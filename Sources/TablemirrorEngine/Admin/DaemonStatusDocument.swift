@@ -12,6 +12,8 @@ public enum DaemonStatusDocument {
                 "tables_applied_at": target.tablesAppliedAt,
             ]
             if let bytes = target.lagBytes { entry["lag_bytes"] = bytes }
+            if let encryption = target.sourceEncryption { entry["source_tls"] = encryption.jsonObject }
+            if let encryption = target.targetEncryption { entry["target_tls"] = encryption.jsonObject }
             if let error = target.lastError { entry["last_error"] = error }
             if let failure = target.failure { entry["failure"] = failure.rawValue }
             if let read = target.readPosition { entry["read_position"] = ["file": read.file, "offset": read.offset] }
