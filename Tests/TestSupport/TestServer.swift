@@ -21,8 +21,11 @@ public enum TestServer {
             database: database)
     }
 
+    /// A connection for a test's own setup and checks, which sends several statements in one text.
     public static func connect(database: String? = nil) throws -> MariaDBConnection {
-        try MariaDBConnection(options(database: database))
+        var batching = options(database: database)
+        batching.multiStatements = true
+        return try MariaDBConnection(batching)
     }
 
     /// The server's current binlog file and end position: where a test's own changes will start.
@@ -55,8 +58,11 @@ public enum TestTargetServer {
         return options
     }
 
+    /// A connection for a test's own setup and checks, which sends several statements in one text.
     public static func connect(database: String? = nil) throws -> MariaDBConnection {
-        try MariaDBConnection(options(database: database))
+        var batching = options(database: database)
+        batching.multiStatements = true
+        return try MariaDBConnection(batching)
     }
 
     /// Stops the target server (its data stays), to simulate an outage.

@@ -29,7 +29,7 @@ enum AdminHTTPClient {
         }
     }
 
-    static func send(_ url: String, method: HTTPMethod = .GET, token: String? = nil, caFile: String? = nil,
+    static func send(_ url: String, method: String = "GET", token: String? = nil, caFile: String? = nil,
                      timeout: Double = 10) throws(Failure) -> Response {
         guard let components = URLComponents(string: url), let scheme = components.scheme, scheme == "http" || scheme == "https",
               let host = components.host?.trimmingCharacters(in: CharacterSet(charactersIn: "[]")), !host.isEmpty else {
@@ -37,7 +37,7 @@ enum AdminHTTPClient {
         }
         let port = components.port ?? (scheme == "https" ? 443 : 80)
         let tls = scheme == "https" ? try context(trusting: caFile) : nil
-        var head = HTTPRequestHead(version: .http1_1, method: method, uri: components.percentEncodedPath.isEmpty ? "/" : components.percentEncodedPath
+        var head = HTTPRequestHead(version: .http1_1, method: HTTPMethod(rawValue: method), uri: components.percentEncodedPath.isEmpty ? "/" : components.percentEncodedPath
             + (components.percentEncodedQuery.map { "?\($0)" } ?? ""))
         head.headers.add(name: "Host", value: components.port.map { "\(host):\($0)" } ?? host)
         head.headers.add(name: "Connection", value: "close")

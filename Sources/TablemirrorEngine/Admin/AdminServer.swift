@@ -22,7 +22,7 @@ public enum AdminServer {
             json(#"{"status":"ok"}"#)
         }
         router.get("status") { _, _ -> Response in
-            json(DaemonStatusDocument.json(replicator.status.snapshot()))
+            json(DaemonStatusDocument.json(replicator.status.snapshot(), adminRequests: gate.running))
         }
         router.get("metrics") { _, _ -> Response in
             var headers = HTTPFields()

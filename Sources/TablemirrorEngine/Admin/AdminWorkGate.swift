@@ -40,6 +40,9 @@ final class AdminWorkGate: Sendable {
         admission = LockedBox(AdminWorkAdmission(limit: limit))
     }
 
+    /// The tables whose requests are running, sorted (for /status).
+    var running: [String] { admission.value.running.sorted() }
+
     /// Runs `work` if admitted; otherwise returns the refusal without running it.
     func run<Result: Sendable>(table: String, _ work: () async throws -> Result) async rethrows -> (AdminWorkAdmission.Decision, Result?) {
         let decision = admission.modify { $0.begin(table) }
