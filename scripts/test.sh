@@ -2,7 +2,9 @@
 # Runs every test: installs what is missing, starts a throwaway MariaDB source on loopback, runs
 # `swift test` against it, and stops it. Extra arguments go to `swift test` (for example --filter Decode).
 # Environment: TM_TEST_SOURCE_PORT (default 33061), TM_TEST_PASSWORD (default tm-test-pw),
-# TM_SERVERS_DIR (default /tmp/tablemirror-test-servers).
+# TM_SERVERS_DIR (default /tmp/tablemirror-test-servers). Both servers serve TLS with certificates made for the
+# run (scripts/lib/test-certs.sh) in $TM_SERVERS_DIR/tls, exported as TM_TEST_TLS_DIR: the source's names
+# 127.0.0.1, the target's names only other-host.invalid (so verify_identity refuses it and verify_ca accepts it).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -11,7 +13,10 @@ elapsed() { echo "test.sh: $1 after $(( $(date +%s) - started )) s"; }
 
 # shellcheck source=lib/deps.sh
 source scripts/lib/deps.sh
+# shellcheck source=lib/test-certs.sh
+source scripts/lib/test-certs.sh
 tm_ensure_build_deps
+tm_ensure_packages openssl
 command -v swift >/dev/null 2>&1 || { echo "test.sh: swift is not on PATH" >&2; exit 1; }
 
 fixtures="$root/../shared/fixtures"
@@ -26,6 +31,8 @@ export TM_TEST_SOURCE_PORT=${TM_TEST_SOURCE_PORT:-33061}
 # A second server, for targets on another server than the source (outage tests stop and resume it).
 export TM_TEST_TARGET_PORT=${TM_TEST_TARGET_PORT:-33062}
 export TM_TEST_TARGET_SERVER=tm-test-target
+# A third, small server without TLS: `preferred` must reach it in clear, `required` must refuse it.
+export TM_TEST_PLAIN_PORT=${TM_TEST_PLAIN_PORT:-$((TM_TEST_SOURCE_PORT + 2))}
 export TM_TEST_USER=tm
 export TM_TEST_PASSWORD=${TM_TEST_PASSWORD:-tm-test-pw}
 export TM_TEST_SOURCE_SOCKET="$TM_SERVERS_DIR/tm-test-source/mariadbd.sock"
@@ -51,6 +58,7 @@ cleanup() {
     if [ "$server_started" -eq 1 ]; then
         bash scripts/mariadb-server.sh stop tm-test-source 9>&- || true
         bash scripts/mariadb-server.sh stop tm-test-target 9>&- || true
+        bash scripts/mariadb-server.sh stop tm-test-plain 9>&- || true
     fi
 }
 trap cleanup EXIT
@@ -68,12 +76,20 @@ run() {
 
 # Starting wipes and stops whatever an earlier run left under the same name. The server must not
 # inherit the lock descriptor, or a leaked server would hold the lock.
+export TM_TEST_TLS_DIR="$TM_SERVERS_DIR/tls"
+tm_make_test_certs "$TM_TEST_TLS_DIR"
+tls_options() { echo "--ssl-ca=$TM_TEST_TLS_DIR/ca.pem --ssl-cert=$TM_TEST_TLS_DIR/$1.pem --ssl-key=$TM_TEST_TLS_DIR/$1.key"; }
 server_started=1
+# shellcheck disable=SC2046 # the TLS options are three words without spaces
 bash scripts/mariadb-server.sh start tm-test-source "$TM_TEST_SOURCE_PORT" \
-    --binlog-annotate-row-events=ON --log-bin-compress-min-len=10 9>&-
-bash scripts/mariadb-server.sh start tm-test-target "$TM_TEST_TARGET_PORT" 9>&-
+    --binlog-annotate-row-events=ON --log-bin-compress-min-len=10 $(tls_options loopback) 9>&-
+# shellcheck disable=SC2046
+bash scripts/mariadb-server.sh start tm-test-target "$TM_TEST_TARGET_PORT" $(tls_options other-host) 9>&-
+bash scripts/mariadb-server.sh start tm-test-plain "$TM_TEST_PLAIN_PORT" --skip-ssl --innodb-buffer-pool-size=32M \
+    --innodb-log-file-size=16M 9>&-
 echo "test.sh: TM_TEST_SOURCE_HOST=$TM_TEST_SOURCE_HOST TM_TEST_SOURCE_PORT=$TM_TEST_SOURCE_PORT" \
-    "TM_TEST_USER=$TM_TEST_USER TM_TEST_SOURCE_SOCKET=$TM_TEST_SOURCE_SOCKET TM_TEST_FIXTURES=$TM_TEST_FIXTURES"
+    "TM_TEST_USER=$TM_TEST_USER TM_TEST_SOURCE_SOCKET=$TM_TEST_SOURCE_SOCKET TM_TEST_FIXTURES=$TM_TEST_FIXTURES" \
+    "TM_TEST_TLS_DIR=$TM_TEST_TLS_DIR"
 
 status=0
 run swift build --build-tests || status=$?

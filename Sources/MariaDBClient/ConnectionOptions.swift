@@ -13,6 +13,8 @@ public struct ConnectionOptions: Sendable, CustomStringConvertible {
     /// tablemirror from quoted identifiers and typed literals (the applier's group batches): with it off, a
     /// statement that carries source-controlled text cannot smuggle a second statement past a misjudged boundary.
     public var multiStatements = false
+    /// TLS to the server; `preferred` unless configured.
+    public var tls = ConnectionTLS()
 
     public init(host: String = "127.0.0.1", port: Int = 3306, user: String, password: String? = nil,
                 database: String? = nil, unixSocket: String? = nil,

@@ -17,13 +17,18 @@ public final class MariaDBConnection {
         _ = tm_set_int_option(handle, MYSQL_OPT_READ_TIMEOUT, options.readTimeoutSeconds)
         _ = tm_set_int_option(handle, MYSQL_OPT_WRITE_TIMEOUT, options.readTimeoutSeconds)
         _ = mysql_options(handle, MYSQL_SET_CHARSET_NAME, "utf8mb4")
+        guard options.tls.apply(to: handle) else {
+            throw MariaDBError(code: 2026, sqlState: "HY000", message: "libmariadb refused the TLS options",
+                               context: "connecting to \(options)")
+        }
         let connected = mysql_real_connect(
             handle, options.unixSocket == nil ? options.host : nil, options.user, options.password,
             options.database, UInt32(options.port), options.unixSocket, options.multiStatements ? UInt(CLIENT_MULTI_STATEMENTS) : 0)
         if connected == nil {
             // deinit closes the handle: the object is fully initialised even when connecting fails.
-            throw Self.lastError(handle, context: "connecting to \(options)")
+            throw Self.lastError(handle, context: "connecting to \(options)\(options.tls.connectingNote)")
         }
+        try Self.checkEncryption(handle, options: options)
     }
 
     deinit { close() }

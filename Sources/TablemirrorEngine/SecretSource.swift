@@ -34,6 +34,21 @@ public struct SecretSource: Sendable, Equatable {
         return nil
     }
 
+    /// Refuses a private key file (TLS) that group or others may read, like a password file.
+    public static func checkPrivateFile(_ path: String, allowInsecurePermissions: Bool) throws(EngineError) {
+        var status = stat()
+        guard stat(path, &status) == 0 else {
+            throw .io(path: path, detail: "cannot inspect the key file: \(String(cString: strerror(errno)))")
+        }
+        try checkMode(status.st_mode, of: path, allowInsecurePermissions: allowInsecurePermissions)
+    }
+
+    private static func checkMode(_ mode: mode_t, of path: String, allowInsecurePermissions: Bool) throws(EngineError) {
+        guard mode & 0o077 != 0, !allowInsecurePermissions else { return }
+        throw .io(path: path, detail: "may be read by group or others (mode \(String(mode & 0o777, radix: 8))); "
+                  + "chmod 600 it, or set allow_insecure_permissions: true")
+    }
+
     private static func firstLine(of file: String, allowInsecurePermissions: Bool) throws(EngineError) -> String {
         guard let handle = fopen(file, "r") else {
             throw .io(path: file, detail: "cannot read the secret file: \(String(cString: strerror(errno)))")
@@ -43,10 +58,7 @@ public struct SecretSource: Sendable, Equatable {
         guard fstat(fileno(handle), &status) == 0 else {
             throw .io(path: file, detail: "cannot inspect the secret file: \(String(cString: strerror(errno)))")
         }
-        if status.st_mode & 0o077 != 0 && !allowInsecurePermissions {
-            throw .io(path: file, detail: "the secret file may be read by group or others (mode \(String(status.st_mode & 0o777, radix: 8))); "
-                      + "chmod 600 it, or set allow_insecure_permissions: true")
-        }
+        try checkMode(status.st_mode, of: file, allowInsecurePermissions: allowInsecurePermissions)
         var bytes: [UInt8] = []
         while true {
             let next = getc(handle)

@@ -15,6 +15,10 @@ struct ServerOptions: ParsableArguments {
     var passwordEnv: String = "TM_SOURCE_PASSWORD"
     @Option(help: "File holding the password (its first line).")
     var passwordFile: String?
+    @Option(help: "TLS mode, as a configuration's tls.mode: disabled, preferred, required, verify_ca, verify_identity.")
+    var tlsMode: String = "preferred"
+    @Option(help: "Authority the server's certificate is checked against (verify_ca, verify_identity).")
+    var tlsCaFile: String?
 
     func connectionOptions() throws -> ConnectionOptions {
         let password: String?
@@ -23,6 +27,14 @@ struct ServerOptions: ParsableArguments {
         } catch {
             throw ValidationError("\(error)")
         }
-        return ConnectionOptions(host: host ?? "127.0.0.1", port: port, user: user, password: password)
+        guard let mode = ConnectionTLS.Mode(rawValue: tlsMode) else {
+            throw ValidationError("--tls-mode: '\(tlsMode)' is not one of: \(ConnectionTLS.Mode.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        if (mode == .verifyCA || mode == .verifyIdentity) && tlsCaFile == nil {
+            throw ValidationError("--tls-mode \(tlsMode) needs --tls-ca-file")
+        }
+        var options = ConnectionOptions(host: host ?? "127.0.0.1", port: port, user: user, password: password)
+        options.tls = ConnectionTLS(mode: mode, caFile: tlsCaFile)
+        return options
     }
 }

@@ -72,11 +72,13 @@ public enum TestTargetServer {
     public static func stop() throws { try serverScript("stop", name) }
 
     /// Starts it again on its data.
-    public static func resume() throws { try serverScript("resume", name, String(options().port)) }
+    public static func resume() throws { try serverScript(["resume", name, String(options().port)] + TestTLS.serverOptions("other-host")) }
 
     private static var name: String { TestServer.environment("TM_TEST_TARGET_SERVER") ?? "tm-test-target" }
 
-    private static func serverScript(_ arguments: String...) throws {
+    private static func serverScript(_ arguments: String...) throws { try serverScript(arguments) }
+
+    private static func serverScript(_ arguments: [String]) throws {
         // Tests/TestSupport/TestServer.swift → repository root.
         let root = "/" + #filePath.split(separator: "/").dropLast(3).joined(separator: "/")
         let command = (["bash", "\(root)/scripts/mariadb-server.sh"] + arguments).map { "'\($0)'" }.joined(separator: " ")

@@ -1,21 +1,28 @@
 import Foundation
 import Hummingbird
+import HummingbirdTLS
 import Logging
 import MariaDBClient
+import NIOSSL
 import ServiceLifecycle
 
 /// The daemon's local HTTP endpoint: `GET /healthz`, `GET /status` (JSON), `GET /metrics` (Prometheus text),
-/// and the triggers `POST /resync/{table}` and `POST /repair/{table}` (optional `?target=NAME`). On a
-/// non-loopback address every request must carry `Authorization: Bearer <token>`.
+/// and the triggers `POST /resync/{table}` and `POST /repair/{table}` (optional `?target=NAME`). With a token,
+/// every request must carry `Authorization: Bearer <token>`; with `admin.tls` it serves HTTPS. Triggers are
+/// admitted one per table and `AdminWorkGate.defaultLimit` at once (409 and 429 past that).
 public enum AdminServer {
     public static func router(replicator: Replicator, token: String?) -> Router<BasicRequestContext> {
+        router(replicator: replicator, token: token, gate: AdminWorkGate())
+    }
+
+    static func router(replicator: Replicator, token: String?, gate: AdminWorkGate) -> Router<BasicRequestContext> {
         let router = Router()
         if let token { router.add(middleware: TokenCheck(token: token)) }
         router.get("healthz") { _, _ -> Response in
             json(#"{"status":"ok"}"#)
         }
         router.get("status") { _, _ -> Response in
-            json(DaemonStatusDocument.json(replicator.status.snapshot()))
+            json(DaemonStatusDocument.json(replicator.status.snapshot(), adminRequests: gate.running))
         }
         router.get("metrics") { _, _ -> Response in
             var headers = HTTPFields()
@@ -24,19 +31,39 @@ public enum AdminServer {
                             body: ResponseBody(byteBuffer: ByteBuffer(string: replicator.metrics.exposition(status: replicator.status))))
         }
         router.post("resync/:table") { request, context -> Response in
-            try await trigger(request, context, replicator: replicator, reason: "resync")
+            try await admitted(request, context, gate: gate) { table, target in
+                try await trigger(table, target: target, replicator: replicator, reason: "resync")
+            }
         }
         router.post("repair/:table") { request, context -> Response in
-            try await trigger(request, context, replicator: replicator, reason: "repair")
+            try await admitted(request, context, gate: gate) { table, target in
+                try await trigger(table, target: target, replicator: replicator, reason: "repair")
+            }
         }
         return router
     }
 
-    /// Requests a resync (a whole-table copy) or a repair (a verify whose differing rows are then copied).
-    private static func trigger(_ request: Request, _ context: BasicRequestContext, replicator: Replicator,
-                                reason: String) async throws -> Response {
+    /// Runs a trigger if the gate admits it: 409 while a request for the same table runs, 429 while the limit runs.
+    private static func admitted(_ request: Request, _ context: BasicRequestContext, gate: AdminWorkGate,
+                                 _ work: (String, String?) async throws -> Response) async throws -> Response {
         guard let table = context.parameters.get("table") else { return json(#"{"error":"no table"}"#, status: .badRequest) }
-        let target = request.uri.queryParameters.get("target")
+        let (decision, response) = try await gate.run(table: table) {
+            try await work(table, request.uri.queryParameters.get("target"))
+        }
+        switch decision {
+        case .admitted:
+            return response ?? json(#"{"error":"no result"}"#, status: .internalServerError)
+        case .tableBusy:
+            return json("{\"error\":\(StatusReport.jsonString("a request for \(table) is still running; try again when it has ended"))}",
+                        status: .conflict)
+        case .full:
+            return json("{\"error\":\"\(AdminWorkGate.defaultLimit) requests are running; try again when one has ended\"}",
+                        status: .tooManyRequests)
+        }
+    }
+
+    /// Requests a resync (a whole-table copy) or a repair (a verify whose differing rows are then copied).
+    private static func trigger(_ table: String, target: String?, replicator: Replicator, reason: String) async throws -> Response {
         do {
             let message = try await onDedicatedThread { () throws -> String in
                 let plan = try ReplicationPlan.resolve(replicator.configuration, source: try MariaDBConnection(replicator.connections.source))
@@ -61,26 +88,39 @@ public enum AdminServer {
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
     }
 
-    /// The endpoint's application, serving until the service group shuts down.
+    /// The endpoint's application, serving until the service group shuts down. Off loopback it refuses to start
+    /// without both a token and TLS: the token would otherwise cross the network in clear.
     public static func application(replicator: Replicator, services: [any Service], logger: Logger) throws -> some ApplicationProtocol {
         let admin = replicator.configuration.admin
         let token = try admin.token.resolve()
-        if !admin.isLoopback, (token ?? "").isEmpty {
-            throw EngineError.invalidArgument("admin endpoint on \(admin.host ?? "?"): its token is empty or unset; refusing to serve without one")
+        if !admin.isLoopback, (token ?? "").isEmpty || admin.tls == nil {
+            throw EngineError.invalidArgument("admin endpoint on \(admin.host ?? "?"): a non-loopback address needs both a token "
+                + "(admin.token_env or admin.token_file, set and not empty) and admin.tls; refusing to serve without them")
         }
-        return Application(router: router(replicator: replicator, token: token),
-                           configuration: .init(address: .hostname(admin.host ?? "127.0.0.1", port: admin.port), serverName: "tablemirror"),
-                           services: services, logger: logger)
+        let configuration = ApplicationConfiguration(address: .hostname(admin.host ?? "127.0.0.1", port: admin.port), serverName: "tablemirror")
+        let router = router(replicator: replicator, token: token)
+        guard let tls = admin.tls else {
+            return Application(router: router, configuration: configuration, services: services, logger: logger)
+        }
+        return Application(router: router, server: try .tls(.http1(), tlsConfiguration: try serverTLS(tls)),
+                           configuration: configuration, services: services, logger: logger)
     }
-}
 
-/// Refuses requests without the configured bearer token.
-private struct TokenCheck: RouterMiddleware {
-    typealias Context = BasicRequestContext
-    let token: String
-
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard request.headers[.authorization] == "Bearer \(token)" else { return Response(status: .unauthorized) }
-        return try await next(request, context)
+    /// The endpoint's certificate chain and key, read now so that a bad file stops the start with its path.
+    static func serverTLS(_ tls: Configuration.Admin.AdminTLS) throws -> TLSConfiguration {
+        let chain: [NIOSSLCertificate], key: NIOSSLPrivateKey
+        do {
+            chain = try NIOSSLCertificate.fromPEMFile(tls.certFile)
+        } catch {
+            throw EngineError.io(path: tls.certFile, detail: "admin.tls.cert_file: not a readable PEM certificate (\(error))")
+        }
+        guard !chain.isEmpty else { throw EngineError.io(path: tls.certFile, detail: "admin.tls.cert_file: no certificate in the file") }
+        do {
+            key = try NIOSSLPrivateKey(file: tls.keyFile, format: .pem)
+        } catch {
+            // The error names the file only: a key's contents never go into a message.
+            throw EngineError.io(path: tls.keyFile, detail: "admin.tls.key_file: not a readable PEM private key")
+        }
+        return TLSConfiguration.makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
     }
 }

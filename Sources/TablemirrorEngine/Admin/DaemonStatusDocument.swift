@@ -2,7 +2,8 @@ import Foundation
 
 /// The daemon's own view of its targets, as `/status` serves it (and `tablemirror status` merges it in).
 public enum DaemonStatusDocument {
-    public static func json(_ targets: [String: ReplicatorStatus.Target], now: Date = Date()) -> String {
+    /// `adminRequests`: the tables whose resync or repair requests to the endpoint are running.
+    public static func json(_ targets: [String: ReplicatorStatus.Target], now: Date = Date(), adminRequests: [String] = []) -> String {
         let entries: [[String: Any]] = targets.sorted { $0.key < $1.key }.map { name, target in
             var entry: [String: Any] = [
                 "name": name, "state": stateName(target.state), "lag_seconds": target.lagSeconds(now: now),
@@ -12,6 +13,8 @@ public enum DaemonStatusDocument {
                 "tables_applied_at": target.tablesAppliedAt,
             ]
             if let bytes = target.lagBytes { entry["lag_bytes"] = bytes }
+            if let encryption = target.sourceEncryption { entry["source_tls"] = encryption.jsonObject }
+            if let encryption = target.targetEncryption { entry["target_tls"] = encryption.jsonObject }
             if let error = target.lastError { entry["last_error"] = error }
             if let failure = target.failure { entry["failure"] = failure.rawValue }
             if let read = target.readPosition { entry["read_position"] = ["file": read.file, "offset": read.offset] }
@@ -20,7 +23,7 @@ public enum DaemonStatusDocument {
             }
             return entry
         }
-        let data = (try? JSONSerialization.data(withJSONObject: ["targets": entries], options: [.sortedKeys])) ?? Data("{}".utf8)
+        let data = (try? JSONSerialization.data(withJSONObject: ["targets": entries, "admin_requests_running": adminRequests] as [String: Any], options: [.sortedKeys])) ?? Data("{}".utf8)
         return String(decoding: data, as: UTF8.self)
     }
 

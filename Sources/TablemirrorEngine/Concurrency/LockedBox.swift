@@ -21,4 +21,12 @@ final class LockedBox<Value>: @unchecked Sendable {
             lock.unlock()
         }
     }
+
+    /// Changes the value under the lock and returns what `change` returns: a read-modify-write that no other
+    /// thread can split.
+    func modify<Result>(_ change: (inout Value) -> Result) -> Result {
+        lock.lock()
+        defer { lock.unlock() }
+        return change(&stored)
+    }
 }

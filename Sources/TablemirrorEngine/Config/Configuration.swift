@@ -1,4 +1,5 @@
 import Foundation
+import MariaDBClient
 
 /// What a configuration file says: one source, named targets, and which source tables go where.
 public struct Configuration: Sendable, Equatable {
@@ -10,6 +11,8 @@ public struct Configuration: Sendable, Equatable {
         public var password: SecretSource
         public var passwordEnvironmentVariable: String? { password.environmentVariable }
         public var passwordFile: String? { password.file }
+        /// `tls:` of the server's section; `preferred` when not given.
+        public var tls = ConnectionTLS()
 
         public init(host: String, port: Int, user: String, passwordEnvironmentVariable: String?, passwordFile: String?) {
             self.host = host
@@ -96,13 +99,23 @@ public struct Configuration: Sendable, Equatable {
         public var port = 8477
         /// Where the token requests must carry comes from; required when `host` is not a loopback address.
         public var token = SecretSource(environmentVariable: nil, file: nil)
+        /// HTTPS instead of HTTP; required when `host` is not a loopback address.
+        public var tls: AdminTLS?
+
+        /// `admin.tls`: the endpoint's certificate and key, and what operator commands trust for it.
+        public struct AdminTLS: Sendable, Equatable {
+            public var certFile: String
+            public var keyFile: String
+            /// The authority operator commands check the endpoint's certificate against; nil: the system's roots.
+            public var caFile: String?
+        }
 
         public init() {}
 
         public var isLoopback: Bool { host == "127.0.0.1" || host == "::1" || host == "localhost" }
         /// How operator commands reach the endpoint.
         public var baseURL: String? {
-            host.map { "http://\($0 == "0.0.0.0" ? "127.0.0.1" : $0 == "::" ? "[::1]" : $0.contains(":") ? "[\($0)]" : $0):\(port)" }
+            host.map { "\(tls == nil ? "http" : "https")://\($0 == "0.0.0.0" ? "127.0.0.1" : $0 == "::" ? "[::1]" : $0.contains(":") ? "[\($0)]" : $0):\(port)" }
         }
     }
 
@@ -137,6 +150,8 @@ public struct Configuration: Sendable, Equatable {
         _ = try source.server.password.resolve()
         for target in targets { _ = try target.server.password.resolve() }
         if admin.host != nil { _ = try admin.token.resolve() }
+        let keys = ([source.server] + targets.map(\.server)).compactMap(\.tls.keyFile) + [admin.tls?.keyFile].compactMap { $0 }
+        for key in keys { try SecretSource.checkPrivateFile(key, allowInsecurePermissions: allowInsecurePermissions) }
     }
 
     public func target(named name: String) -> Target? {

@@ -52,7 +52,8 @@ public enum ConfigurationLoader {
         if let host = configuration.admin.host {
             let token = configuration.admin.token.environmentVariable.map { ", token from $\($0)" }
                 ?? configuration.admin.token.file.map { ", token from file \($0)" } ?? ""
-            lines.append("admin endpoint: \(host):\(configuration.admin.port)\(token)")
+            let https = configuration.admin.tls.map { ", HTTPS with certificate \($0.certFile)" } ?? ", HTTP"
+            lines.append("admin endpoint: \(host):\(configuration.admin.port)\(token)\(https)")
         } else {
             lines.append("admin endpoint: off")
         }
@@ -62,6 +63,7 @@ public enum ConfigurationLoader {
     private static func describe(_ server: Configuration.Server) -> String {
         let secret = server.passwordEnvironmentVariable.map { "password from $\($0)" }
             ?? server.passwordFile.map { "password from file \($0)" } ?? "no password"
-        return "\(server.user)@\(server.host):\(server.port) (\(secret))"
+        let tls = server.tls.mode.rawValue + (server.tls.caFile.map { ", ca \($0)" } ?? "")
+        return "\(server.user)@\(server.host):\(server.port) (\(secret); tls \(tls))"
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import MariaDBClient
 import Yams
 
 /// Reads a configuration file. Every error names the file, the line and the key, and an unknown key is an
@@ -45,7 +46,7 @@ public struct ConfigurationParser {
     }
 
     private func parseAdmin(_ node: Node) throws(ConfigurationError) -> Configuration.Admin {
-        let map = try fields(node, "admin", allowed: ["listen", "token_env", "token_file"])
+        let map = try fields(node, "admin", allowed: ["listen", "token_env", "token_file", "tls"])
         var admin = Configuration.Admin()
         if let listenNode = map["listen"] {
             let listen = try string(listenNode, "admin.listen")
@@ -65,6 +66,10 @@ public struct ConfigurationParser {
         admin.token = SecretSource(environmentVariable: tokenEnv, file: tokenFile)
         if admin.host != nil, !admin.isLoopback, tokenEnv == nil, tokenFile == nil {
             throw failure(map["listen"], "admin.token_env", "required when admin.listen is not a loopback address")
+        }
+        admin.tls = try map["tls"].map { (node: Node) throws(ConfigurationError) in try parseAdminTLS(node) }
+        if admin.host != nil, !admin.isLoopback, admin.tls == nil {
+            throw failure(map["listen"], "admin.tls", "required when admin.listen is not a loopback address (the token must not cross the network in clear)")
         }
         return admin
     }
@@ -195,7 +200,7 @@ public struct ConfigurationParser {
         return destinations
     }
 
-    private static let serverKeys = ["host", "port", "user", "password_env", "password_file"]
+    private static let serverKeys = ["host", "port", "user", "password_env", "password_file", "tls"]
 
     private func parseServer(_ map: [String: Node], node: Node, path: String) throws(ConfigurationError) -> Configuration.Server {
         let host = try map["host"].map { (node: Node) throws(ConfigurationError) in try string(node, "\(path).host") } ?? "127.0.0.1"
@@ -206,8 +211,50 @@ public struct ConfigurationParser {
         if passwordEnv != nil && passwordFile != nil {
             throw failure(node, path, "give password_env or password_file, not both")
         }
-        return Configuration.Server(host: host, port: port, user: user,
-                                    passwordEnvironmentVariable: passwordEnv, passwordFile: passwordFile)
+        let tls = try map["tls"].map { (node: Node) throws(ConfigurationError) in try parseTLS(node, path: "\(path).tls") } ?? ConnectionTLS()
+        var server = Configuration.Server(host: host, port: port, user: user,
+                                          passwordEnvironmentVariable: passwordEnv, passwordFile: passwordFile)
+        server.tls = tls
+        return server
+    }
+
+    // MARK: TLS
+
+    /// `tls: { mode, ca_file, cert_file, key_file }` of a source or target.
+    private func parseTLS(_ node: Node, path: String) throws(ConfigurationError) -> ConnectionTLS {
+        let map = try fields(node, path, allowed: ["mode", "ca_file", "cert_file", "key_file"])
+        var tls = ConnectionTLS()
+        if let modeNode = map["mode"] {
+            let text = try string(modeNode, "\(path).mode")
+            guard let mode = ConnectionTLS.Mode(rawValue: text) else {
+                let modes = ConnectionTLS.Mode.allCases.map(\.rawValue).joined(separator: ", ")
+                throw failure(modeNode, "\(path).mode", "'\(text)' is not one of: \(modes)")
+            }
+            tls.mode = mode
+        }
+        tls.caFile = try map["ca_file"].map { (node: Node) throws(ConfigurationError) in try string(node, "\(path).ca_file") }
+        tls.certFile = try map["cert_file"].map { (node: Node) throws(ConfigurationError) in try string(node, "\(path).cert_file") }
+        tls.keyFile = try map["key_file"].map { (node: Node) throws(ConfigurationError) in try string(node, "\(path).key_file") }
+        if (tls.mode == .verifyCA || tls.mode == .verifyIdentity) && tls.caFile == nil {
+            throw failure(map["mode"], "\(path).ca_file", "required by mode \(tls.mode.rawValue): the authority the server's certificate is checked against")
+        }
+        if (tls.certFile == nil) != (tls.keyFile == nil) {
+            let missing = tls.certFile == nil ? "cert_file" : "key_file"
+            throw failure(node, "\(path).\(missing)", "cert_file and key_file go together (a client certificate and its key)")
+        }
+        if tls.mode == .disabled && (tls.caFile != nil || tls.certFile != nil) {
+            throw failure(map["mode"], "\(path).mode", "disabled uses no certificate files; remove them or choose another mode")
+        }
+        return tls
+    }
+
+    /// `admin.tls: { cert_file, key_file, ca_file }`.
+    private func parseAdminTLS(_ node: Node) throws(ConfigurationError) -> Configuration.Admin.AdminTLS {
+        let map = try fields(node, "admin.tls", allowed: ["cert_file", "key_file", "ca_file"])
+        return Configuration.Admin.AdminTLS(
+            certFile: try string(try required(map, "cert_file", in: node, path: "admin.tls"), "admin.tls.cert_file"),
+            keyFile: try string(try required(map, "key_file", in: node, path: "admin.tls"), "admin.tls.key_file"),
+            caFile: try map["ca_file"].map { (node: Node) throws(ConfigurationError) in try string(node, "admin.tls.ca_file") })
     }
 
     // MARK: Located reading

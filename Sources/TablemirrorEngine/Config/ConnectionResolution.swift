@@ -4,7 +4,9 @@ extension Configuration.Server {
     /// Connection options with the password read from its environment variable or file (never logged).
     public func connectionOptions(database: String? = nil) throws(EngineError) -> ConnectionOptions {
         let password = try self.password.resolve()
-        return ConnectionOptions(host: host, port: port, user: user, password: password, database: database)
+        var options = ConnectionOptions(host: host, port: port, user: user, password: password, database: database)
+        options.tls = tls
+        return options
     }
 }
 

@@ -21,6 +21,11 @@ public struct StatusReport: Sendable {
         public var rowsPerSecond: Double?
         /// When a change to each source table was last committed here.
         public var tablesAppliedAt: [String: Double] = [:]
+        /// TLS of this command's own connection to the target, and (when the daemon answered) of the daemon's
+        /// reader connection to the source and applier connection to the target.
+        public var encryption: ReplicatorStatus.ConnectionEncryption?
+        public var daemonSourceEncryption: ReplicatorStatus.ConnectionEncryption?
+        public var daemonTargetEncryption: ReplicatorStatus.ConnectionEncryption?
     }
 
     /// Whether a daemon answered on the admin endpoint.
@@ -30,6 +35,8 @@ public struct StatusReport: Sendable {
     public var targets: [Target]
     public var maxLag: Double
     public var sourceError: String?
+    /// TLS of this command's own connection to the source.
+    public var sourceEncryption: ReplicatorStatus.ConnectionEncryption?
 
     public static func read(_ configuration: Configuration, connections: Replicator.Connections, maxLag: Double) throws -> StatusReport {
         var report = StatusReport(head: nil, targets: [], maxLag: maxLag)
@@ -38,6 +45,7 @@ public struct StatusReport: Sendable {
         var sizes: [String: UInt64] = [:]
         do {
             let source = try MariaDBConnection(connections.source)
+            report.sourceEncryption = ReplicatorStatus.ConnectionEncryption(cipher: source.tlsCipher)
             report.head = try SourceHead.read(source)
             sizes = try TargetLag.binlogSizes(source)
         } catch {
@@ -48,11 +56,14 @@ public struct StatusReport: Sendable {
             do {
                 guard let options = connections.targets[target.name] else { throw EngineError.invalidArgument("no connection") }
                 let connection = try MariaDBConnection(options)
+                entry.encryption = ReplicatorStatus.ConnectionEncryption(cipher: connection.tlsCipher)
                 try ControlSchema.ensure(connection)
                 entry.copies = try CopyProgressStore.unfinished(target: target.name, on: connection)
                 entry.deadLetters = try DeadLetterStore.count(target: target.name, on: connection)
                 let live = daemon?[target.name]
                 entry.rowsPerSecond = live?["rows_per_second"] as? Double
+                entry.daemonSourceEncryption = ReplicatorStatus.ConnectionEncryption(jsonObject: live?["source_tls"])
+                entry.daemonTargetEncryption = ReplicatorStatus.ConnectionEncryption(jsonObject: live?["target_tls"])
                 // Recorded in the target with each commit: known whether or not the daemon runs.
                 entry.tablesAppliedAt = try TableActivityStore.read(target: target.name, on: connection)
                 if let error = live?["last_error"] as? String { entry.error = error }
@@ -90,6 +101,7 @@ public struct StatusReport: Sendable {
         if let head { lines.append("source head: \(head.position)\(head.gtid.map { " gtid \($0)" } ?? "")") }
         lines.append(daemonRunning ? "daemon: running" : "daemon: not running (figures read from the databases)")
         if let sourceError { lines.append("source: unreachable: \(sourceError)") }
+        if let sourceEncryption { lines.append("source connection: \(sourceEncryption.text)") }
         for target in targets {
             var line = "\(target.name): \(target.state)"
             if let lag = target.lag, let checkpoint = lag.checkpoint {
@@ -103,6 +115,12 @@ public struct StatusReport: Sendable {
             if let count = target.deadLetters, count > 0 { line += ", \(count) dead letters" }
             if let error = target.error { line += ": \(error)" }
             lines.append(line)
+            if let encryption = target.encryption {
+                var tls = "  connection: \(encryption.text)"
+                if let reader = target.daemonSourceEncryption { tls += "; daemon's source connection: \(reader.text)" }
+                if let applier = target.daemonTargetEncryption { tls += "; daemon's target connection: \(applier.text)" }
+                lines.append(tls)
+            }
             for (table, at) in target.tablesAppliedAt.sorted(by: { $0.key < $1.key }) {
                 let when = Date(timeIntervalSince1970: at)
                 lines.append("  \(table): last change applied \(Self.iso(when))")
@@ -127,6 +145,9 @@ public struct StatusReport: Sendable {
             fields.append("\"behind\":\(target.isBehind)")
             fields.append("\"dead_letters\":" + (target.deadLetters.map(String.init) ?? "null"))
             fields.append("\"rows_per_second\":" + (target.rowsPerSecond.map { String(format: "%.1f", $0) } ?? "null"))
+            fields.append("\"tls\":" + Self.tlsJSON(target.encryption))
+            fields.append("\"daemon_source_tls\":" + Self.tlsJSON(target.daemonSourceEncryption))
+            fields.append("\"daemon_target_tls\":" + Self.tlsJSON(target.daemonTargetEncryption))
             fields.append("\"tables\":{" + target.tablesAppliedAt.sorted(by: { $0.key < $1.key }).map {
                 "\(Self.jsonString($0.key)):{\"last_applied_at\":\(Self.jsonString(Self.iso(Date(timeIntervalSince1970: $0.value))))}"
             }.joined(separator: ",") + "}")
@@ -136,7 +157,13 @@ public struct StatusReport: Sendable {
             targetsJSON.append("{" + fields.joined(separator: ",") + "}")
         }
         let head = self.head.map { "{\"file\":\(Self.jsonString($0.position.file)),\"offset\":\($0.position.offset),\"gtid\":\($0.gtid.map(Self.jsonString) ?? "null")}" } ?? "null"
-        return "{\"daemon_running\":\(daemonRunning),\"source_head\":\(head),\"source_error\":\(sourceError.map(Self.jsonString) ?? "null"),\"max_lag\":\(maxLag),\"targets\":[\(targetsJSON.joined(separator: ","))]}"
+        return "{\"daemon_running\":\(daemonRunning),\"source_head\":\(head),\"source_error\":\(sourceError.map(Self.jsonString) ?? "null"),\"source_tls\":\(Self.tlsJSON(sourceEncryption)),\"max_lag\":\(maxLag),\"targets\":[\(targetsJSON.joined(separator: ","))]}"
+    }
+
+    /// `{"encrypted":…,"cipher":…}`, or null when the connection was not made.
+    static func tlsJSON(_ encryption: ReplicatorStatus.ConnectionEncryption?) -> String {
+        guard let encryption else { return "null" }
+        return "{\"encrypted\":\(encryption.isEncrypted),\"cipher\":\(encryption.cipher.map(jsonString) ?? "null")}"
     }
 
     static func iso(_ date: Date) -> String {

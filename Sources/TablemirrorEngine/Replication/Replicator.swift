@@ -144,6 +144,7 @@ public final class Replicator: Sendable {
         status.update(name) { $0.state = .starting }
         let applier = try TargetApplier(plan: plan, options: options, status: status, logger: logger, metrics: metrics)
         applier.carefulUntil = carefulUntil
+        status.update(name) { $0.targetEncryption = ReplicatorStatus.ConnectionEncryption(cipher: applier.tlsCipher) }
         try applier.prepare(onCopy: { status.update(name) { $0.state = .copying } }) {
             try MariaDBConnection(connections.source)
         }
@@ -164,6 +165,7 @@ public final class Replicator: Sendable {
         status.update(name) {
             $0.state = .streaming
             $0.failure = nil
+            $0.sourceEncryption = ReplicatorStatus.ConnectionEncryption(cipher: source.stream.connection.tlsCipher)
         }
 
         // The reader decodes with the structures the replicated tables had at the checkpoint (the schema history),

@@ -44,6 +44,10 @@ public final class ReplicatorStatus: @unchecked Sendable {
         /// Mapped source tables not replicated here because another table stands where the replica should go
         /// (source table → that table): tablemirror never replaces a table it did not create.
         public var foreignTables: [String: String] = [:]
+        /// The TLS cipher of the reader's source connection and of the applier's target connection, recorded
+        /// when they connect: nil while not connected, `.clear` when not encrypted.
+        public var sourceEncryption: ConnectionEncryption?
+        public var targetEncryption: ConnectionEncryption?
         /// Applied rows sampled once a second over the last minute, for rows/s.
         public var rowSamples: [RowSample] = []
 
@@ -75,6 +79,28 @@ public final class ReplicatorStatus: @unchecked Sendable {
             let oldest = [pendingSince, readingSince].compactMap { $0 }.min()
             return oldest.map { max(0, now.timeIntervalSince1970 - Double($0)) } ?? 0
         }
+    }
+
+    /// Whether a connection is encrypted, and with which cipher.
+    public struct ConnectionEncryption: Sendable, Equatable {
+        public var cipher: String?
+        public static let clear = ConnectionEncryption(cipher: nil)
+
+        public init(cipher: String?) {
+            self.cipher = cipher
+        }
+
+        public var isEncrypted: Bool { cipher != nil }
+        /// `{"encrypted": …, "cipher": …}` as /status and `tablemirror status --json` show it.
+        public var jsonObject: [String: Any] { ["encrypted": isEncrypted, "cipher": cipher ?? NSNull()] }
+        /// Read back from `jsonObject` (what `tablemirror status` gets from the daemon); nil for anything else.
+        public init?(jsonObject: Any?) {
+            guard let object = jsonObject as? [String: Any], let encrypted = object["encrypted"] as? Bool else { return nil }
+            cipher = encrypted ? (object["cipher"] as? String ?? "") : nil
+        }
+
+        /// "TLS (cipher)" or "not encrypted".
+        public var text: String { cipher.map { "TLS (\($0))" } ?? "not encrypted" }
     }
 
     public enum Failure: String, Sendable, Equatable {

@@ -9,6 +9,8 @@ final class TargetApplier {
     /// The target's routes follow the schema changes it applies.
     private(set) var plan: ReplicationPlan.TargetPlan
     private let connection: MariaDBConnection
+    /// The target connection's TLS cipher (nil: not encrypted), for the status.
+    var tlsCipher: String? { connection.tlsCipher }
     private(set) var checkpoint: Checkpoint?
     /// The target transaction is open (BEGIN queued or sent, COMMIT not yet).
     private var isOpen = false

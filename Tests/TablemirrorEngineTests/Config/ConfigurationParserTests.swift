@@ -119,12 +119,13 @@ struct ConfigurationParserTests {
         let configuration = try parse(minimal + """
 
             alerts: { channels: [ { type: webhook, url: "https://hooks.example.com/services/T0/B0/SECRETPART?token=abc" } ] }
-            admin: { listen: "0.0.0.0:9000", token_env: TM_ADMIN_TOKEN }
+            admin: { listen: "0.0.0.0:9000", token_env: TM_ADMIN_TOKEN, tls: { cert_file: /etc/tm/admin.pem, key_file: /etc/tm/admin.key } }
             """)
         let text = ConfigurationLoader.describe(configuration).joined(separator: "\n")
         #expect(text.contains("webhook https://hooks.example.com/…"))
         #expect(!text.contains("SECRETPART") && !text.contains("abc"))
-        #expect(text.contains("admin endpoint: 0.0.0.0:9000, token from $TM_ADMIN_TOKEN"))
+        #expect(text.contains("admin endpoint: 0.0.0.0:9000, token from $TM_ADMIN_TOKEN, HTTPS with certificate /etc/tm/admin.pem"))
+        #expect(text.contains("source: repl@127.0.0.1:3306 (password from $TM_SOURCE_PASSWORD; tls preferred)"))
     }
 
     @Test func aNonLoopbackAdminEndpointNeedsAToken() {

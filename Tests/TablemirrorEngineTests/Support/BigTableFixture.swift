@@ -17,10 +17,12 @@ struct BigTableFixture {
         try ConfigurationParser(file: "\(prefix).yaml").parse(yaml(tables))
     }
 
-    /// The configuration file's text: the test server for source and target, `extra` appended.
-    func yaml(_ tables: [String], extra: String = "") -> String {
+    /// The configuration file's text: the test server for source and target (with `tls`, a `tls:` value, on
+    /// both), `extra` appended.
+    func yaml(_ tables: [String], extra: String = "", tls: String? = nil) -> String {
         let server = TestServer.options()
         let login = "host: \(server.host), port: \(server.port), user: \(server.user), password_env: TM_TEST_PASSWORD"
+            + (tls.map { ", tls: \($0)" } ?? "")
         return """
             source: { \(login), server_id: \(9000 + id % 1000) }
             targets: { \(name): { \(login), database: \(target) } }

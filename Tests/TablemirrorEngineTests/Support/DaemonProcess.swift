@@ -91,12 +91,13 @@ final class DaemonProcess {
     }
 }
 
-/// A blocking HTTP request for tests: (status, body); status 0 when nothing answered.
-func httpRequest(_ url: String, method: String = "GET", token: String? = nil, timeout: Double = 10) -> (Int, String) {
-    guard let address = URL(string: url) else { return (0, "") }
-    var request = URLRequest(url: address, timeoutInterval: timeout)
-    request.httpMethod = method
-    if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
-    let outcome = BlockingHTTP.send(request)
-    return (outcome.status ?? 0, String(decoding: outcome.body, as: UTF8.self))
+/// A blocking HTTP or HTTPS request for tests, through the operator commands' client: (status, body); status 0
+/// when nothing answered (the error is then the body).
+func httpRequest(_ url: String, method: String = "GET", token: String? = nil, caFile: String? = nil, timeout: Double = 10) -> (Int, String) {
+    do {
+        let response = try AdminHTTPClient.send(url, method: method, token: token, caFile: caFile, timeout: timeout)
+        return (response.status, String(decoding: response.body, as: UTF8.self))
+    } catch {
+        return (0, "\(error)")
+    }
 }

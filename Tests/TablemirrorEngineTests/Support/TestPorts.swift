@@ -1,6 +1,11 @@
+import Foundation
+
 /// A loopback port for a test daemon's admin endpoint, chosen from its test's random id. It stays below Linux's
 /// ephemeral range (32768 and up), where the suite's many client connections (and their TIME_WAIT sockets)
 /// hold ports a listener could not bind — a daemon that cannot bind its endpoint exits.
+/// TM_TEST_ADMIN_PORT_OFFSET (0 to 5999) moves the range, so that two runs side by side (other TM_SERVERS_DIR and
+/// server ports) keep their daemons apart: 20000–25999 by default, 26000–31999 with an offset of 6000.
 func adminTestPort(_ id: UInt32) -> Int {
-    20000 + Int(id % 12000)
+    let offset = ProcessInfo.processInfo.environment["TM_TEST_ADMIN_PORT_OFFSET"].flatMap { Int($0) }.map { min(max($0, 0), 6000) } ?? 0
+    return 20000 + offset + Int(id % 6000)
 }

@@ -1,0 +1,84 @@
+import MariaDBClient
+import Testing
+@testable import TablemirrorEngine
+
+/// The `tls:` keys of source and targets, and `admin.tls`.
+struct ConfigurationParserTLSTests {
+    private func parse(source: String = "", target: String = "", admin: String = "") throws(ConfigurationError) -> Configuration {
+        try ConfigurationParser(file: "conf/tls.yaml").parse("""
+            source: { user: repl, password_env: TM_SOURCE_PASSWORD\(source) }
+            targets:
+              orders:
+                user: mirror
+                database: orders
+            \(target)
+            mappings: [{ source: product.items, targets: [orders] }]
+            \(admin)
+            """)
+    }
+
+    private func error(source: String = "", target: String = "", admin: String = "") -> ConfigurationError? {
+        do {
+            _ = try parse(source: source, target: target, admin: admin)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    @Test func tlsIsPreferredUnlessConfigured() throws {
+        let configuration = try parse()
+        #expect(configuration.source.server.tls == ConnectionTLS(mode: .preferred))
+        #expect(try configuration.source.server.connectionOptions().tls.mode == .preferred)
+        #expect(configuration.admin.tls == nil)
+        #expect(configuration.admin.baseURL == "http://127.0.0.1:8477")
+    }
+
+    @Test func everyModeAndFileReachesTheConnectionOptions() throws {
+        let configuration = try parse(
+            source: ", tls: { mode: verify_identity, ca_file: /etc/tm/ca.pem, cert_file: /etc/tm/c.pem, key_file: /etc/tm/c.key }",
+            target: "    tls: { mode: verify_ca, ca_file: /etc/tm/ca.pem }")
+        let source = try configuration.source.server.connectionOptions().tls
+        #expect(source == ConnectionTLS(mode: .verifyIdentity, caFile: "/etc/tm/ca.pem", certFile: "/etc/tm/c.pem", keyFile: "/etc/tm/c.key"))
+        let connections = try Replicator.Connections(configuration)
+        #expect(connections.targets["orders"]?.tls == ConnectionTLS(mode: .verifyCA, caFile: "/etc/tm/ca.pem"))
+        for mode in ["disabled", "preferred", "required"] {
+            #expect(try parse(source: ", tls: { mode: \(mode) }").source.server.tls.mode.rawValue == mode)
+        }
+    }
+
+    @Test func anUnknownModeNamesTheKeyAndTheModes() {
+        let error = error(target: "    tls: { mode: verify }")
+        #expect(error?.key == "targets.orders.tls.mode")
+        #expect(error?.line == 6)
+        #expect(error?.description.contains("'verify' is not one of: disabled, preferred, required, verify_ca, verify_identity") == true)
+    }
+
+    @Test func verifyModesWantACAFile() {
+        for mode in ["verify_ca", "verify_identity"] {
+            let error = error(source: ", tls: { mode: \(mode) }")
+            #expect(error?.key == "source.tls.ca_file")
+            #expect(error?.line == 1)
+            #expect(error?.file == "conf/tls.yaml")
+        }
+    }
+
+    @Test func aCertificateWantsItsKeyAndTheOtherWayRound() {
+        #expect(error(source: ", tls: { mode: required, cert_file: /c.pem }")?.key == "source.tls.key_file")
+        #expect(error(source: ", tls: { mode: required, key_file: /c.key }")?.key == "source.tls.cert_file")
+        #expect(error(source: ", tls: { mode: disabled, ca_file: /ca.pem }")?.key == "source.tls.mode")
+        #expect(error(source: ", tls: { mode: required, ca: /ca.pem }")?.key == "source.tls.ca")
+    }
+
+    @Test func adminTLSServesHTTPSAndIsRequiredOffLoopback() throws {
+        let admin = try parse(admin: "admin: { listen: \"0.0.0.0:9000\", token_env: T, tls: { cert_file: /a.pem, key_file: /a.key, ca_file: /ca.pem } }").admin
+        #expect(admin.tls == Configuration.Admin.AdminTLS(certFile: "/a.pem", keyFile: "/a.key", caFile: "/ca.pem"))
+        #expect(admin.baseURL == "https://127.0.0.1:9000")
+        let missing = error(admin: "admin: { listen: \"0.0.0.0:9000\", token_env: T }")
+        #expect(missing?.key == "admin.tls")
+        #expect(missing?.line == 8)
+        #expect(error(admin: "admin: { listen: \"10.0.0.5:9000\", tls: { cert_file: /a.pem, key_file: /a.key } }")?.key == "admin.token_env")
+        #expect(error(admin: "admin: { tls: { cert_file: /a.pem } }")?.key == "admin.tls.key_file")
+        #expect(try parse(admin: "admin: { listen: \"127.0.0.1:9000\" }").admin.tls == nil)
+    }
+}
