@@ -40,6 +40,9 @@ public struct ConnectionTLS: Sendable, Equatable {
         self.keyFile = keyFile
     }
 
+    /// Authentication plugins whose exchange does not reveal the password (not `mysql_clear_password`, `dialog`).
+    static let passwordHidingPlugins = "mysql_native_password,client_ed25519,caching_sha2_password,sha256_password"
+
     /// Whether a connection without TLS must be refused.
     public var requiresEncryption: Bool { mode != .disabled && mode != .preferred }
 
@@ -49,6 +52,11 @@ public struct ConnectionTLS: Sendable, Equatable {
 
     /// Sets the options on a handle before mysql_real_connect; false when libmariadb refused one.
     func apply(to handle: UnsafeMutablePointer<MYSQL>) -> Bool {
+        // Unless the server's certificate is checked before the login, a man in the middle may have answered in
+        // clear and may ask for the password itself: only plugins that never send it are allowed then.
+        if mode != .verifyIdentity && mysql_options(handle, MARIADB_OPT_RESTRICTED_AUTH, Self.passwordHidingPlugins) != 0 {
+            return false
+        }
         guard mode != .disabled else { return tm_set_bool_option(handle, MYSQL_OPT_SSL_ENFORCE, 0) == 0 }
         var ok = tm_set_bool_option(handle, MYSQL_OPT_SSL_ENFORCE, 1) == 0
         // libmariadb checks the host name only together with the chain, under this one flag.

@@ -48,7 +48,7 @@ public enum ValueRedaction {
                 index += 1
                 continue
             }
-            let end = endOfQuoted(scalars, from: index, backslashEscapes: false)
+            let end = endOfQuotedValue(scalars, from: index)
             let before = String(out).lowercased()
             if ["key ", "column ", "table ", "constraint ", "index ", "database ", "field "].contains(where: before.hasSuffix) {
                 out.append(contentsOf: scalars[index..<end])
@@ -76,6 +76,17 @@ public enum ValueRedaction {
                 }
                 return index + 1
             }
+            index += 1
+        }
+        return scalars.count
+    }
+
+    /// Where a value quoted in a server message ends: at a quote that no name character follows (a value may
+    /// hold apostrophes, `'O'Brien'`, and the server does not double them).
+    private static func endOfQuotedValue(_ scalars: [Unicode.Scalar], from start: Int) -> Int {
+        var index = start + 1
+        while index < scalars.count {
+            if scalars[index] == "'" && (index + 1 == scalars.count || !continuesName(scalars[index + 1])) { return index + 1 }
             index += 1
         }
         return scalars.count

@@ -7,11 +7,23 @@ public struct QuerySessionSettings: Sendable, Equatable {
     public var sqlMode: UInt64?
     /// The session's time zone, when the statement used one (`+02:00`, `Europe/Paris`).
     public var timeZone: String?
+    /// The collation id of the client's character set: the encoding of the statement's bytes.
+    public var clientCollation: UInt16?
 
-    public init(sqlMode: UInt64? = nil, timeZone: String? = nil) {
+    public init(sqlMode: UInt64? = nil, timeZone: String? = nil, clientCollation: UInt16? = nil) {
         self.sqlMode = sqlMode
         self.timeZone = timeZone
+        self.clientCollation = clientCollation
     }
+
+    /// The statement was written in a character set whose multi-byte characters may end in an ASCII byte — a
+    /// quote or a backslash to a reader of UTF-8 (big5, sjis, gbk, cp932, gb18030, and their no-pad collations):
+    /// read as UTF-8 its boundaries could be misjudged.
+    public var hasAmbiguousBytes: Bool {
+        clientCollation.map { Self.ambiguousCollations.contains($0) } ?? false
+    }
+
+    static let ambiguousCollations: Set<UInt16> = [1, 84, 13, 88, 28, 87, 95, 96, 248, 249, 250, 1025, 1108, 1037, 1112, 1052, 1111, 1119, 1120]
 
     /// `"…"` quotes identifiers, not strings.
     public var ansiQuotes: Bool { (sqlMode ?? 0) & (1 << 2) != 0 }
@@ -30,7 +42,9 @@ public struct QuerySessionSettings: Sendable, Equatable {
                 case 1: settings.sqlMode = try reader.uint64("sql_mode")
                 case 2: try reader.skip(Int(try reader.uint8("catalog length")) + 1, "catalog")
                 case 3: try reader.skip(4, "auto_increment settings")
-                case 4: try reader.skip(6, "character sets")
+                case 4:
+                    settings.clientCollation = try reader.uint16("character_set_client")
+                    try reader.skip(4, "collation_connection and collation_server")
                 case 5: settings.timeZone = try reader.string(Int(try reader.uint8("time zone length")), "time zone")
                 case 6: try reader.skip(Int(try reader.uint8("catalog length")), "catalog")
                 case 7, 8: try reader.skip(2, "lc_time_names or database collation")

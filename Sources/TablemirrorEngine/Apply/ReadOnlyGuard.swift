@@ -12,17 +12,11 @@ import MariaDBClient
 public enum ReadOnlyGuard {
     public static func install(on connection: MariaDBConnection, database: String, table: String) throws {
         let qualified = SQLLiteral.identifier(database) + "." + SQLLiteral.identifier(table)
-        let condition = try writerCondition(on: connection)
-        let message = SQLLiteral.quotedString("\(database).\(table) is a read-only replica maintained by tablemirror")
+        let body = body(condition: try writerCondition(on: connection), database: database, table: table)
         try removeTriggers(on: connection, database: database, table: table)
         for (event, suffix) in [("INSERT", "i"), ("UPDATE", "u"), ("DELETE", "d")] {
             let trigger = SQLLiteral.identifier(database) + "." + SQLLiteral.identifier(GuardNames.trigger(database, table, suffix))
-            try connection.execute("""
-                CREATE TRIGGER \(trigger) BEFORE \(event) ON \(qualified) FOR EACH ROW
-                IF \(condition) THEN
-                  SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = \(message);
-                END IF
-                """)
+            try connection.execute("CREATE TRIGGER \(trigger) BEFORE \(event) ON \(qualified) FOR EACH ROW\n\(body)")
         }
         try installTruncateGuard(on: connection, database: database, table: table)
     }
@@ -35,19 +29,19 @@ public enum ReadOnlyGuard {
         return "BINARY USER() <> BINARY \(SQLLiteral.quotedString(writer))"
     }
 
-    /// Which of tablemirror's triggers the replica lacks, or has with another test than this session's (a daemon
-    /// moved to another host, another target login, or a version that tested less).
+    /// Which of tablemirror's triggers the replica lacks, or has with another body than tablemirror writes for this
+    /// session (altered by someone, or testing for another host or login, or an earlier version's test).
     static func missingTriggers(on connection: MariaDBConnection, database: String, table: String) throws -> [String] {
-        let condition = try writerCondition(on: connection)
-        let result = try connection.query("""
-            SELECT TRIGGER_NAME, ACTION_STATEMENT FROM information_schema.TRIGGERS
-            WHERE EVENT_OBJECT_SCHEMA = \(SQLLiteral.quotedString(database)) AND EVENT_OBJECT_TABLE = \(SQLLiteral.quotedString(table))
-            """)
-        var present = Set<String>()
-        for row in result.rows.indices where result.string(row, 1)?.contains(condition) == true {
-            if let name = result.string(row, 0) { present.insert(name) }
-        }
-        return ["i", "u", "d"].map { GuardNames.trigger(database, table, $0) }.filter { !present.contains($0) }
+        let expected = body(condition: try writerCondition(on: connection), database: database, table: table)
+        let present = try triggers(on: connection, database: database, table: table)
+        return ["i", "u", "d"].map { GuardNames.trigger(database, table, $0) }.filter { present[$0] != expected }
+    }
+
+    /// Triggers on the replica that are not tablemirror's: one that runs first could rewrite the rows tablemirror
+    /// writes.
+    static func foreignTriggers(on connection: MariaDBConnection, database: String, table: String) throws -> [String] {
+        let ours = Set(["i", "u", "d"].map { GuardNames.trigger(database, table, $0) })
+        return try triggers(on: connection, database: database, table: table).keys.filter { !ours.contains($0) }.sorted()
     }
 
     /// Lifts every guard — triggers and TRUNCATE guard — before tablemirror changes the table's structure or name
@@ -57,18 +51,37 @@ public enum ReadOnlyGuard {
         try removeTruncateGuard(on: connection, database: database, table: table)
     }
 
-    /// Drops the triggers under today's names and those earlier versions gave.
+    /// Drops the triggers under today's names and those earlier versions gave — only those on this very table:
+    /// another table's name could be made to collide with them.
     private static func removeTriggers(on connection: MariaDBConnection, database: String, table: String) throws {
-        for suffix in ["i", "u", "d"] {
-            for name in [GuardNames.trigger(database, table, suffix), GuardNames.legacyTrigger(table, suffix)] {
-                try connection.execute("DROP TRIGGER IF EXISTS \(SQLLiteral.identifier(database)).\(SQLLiteral.identifier(name))")
-            }
+        let ours = Set(["i", "u", "d"].flatMap { [GuardNames.trigger(database, table, $0), GuardNames.legacyTrigger(table, $0)] })
+        for name in try triggers(on: connection, database: database, table: table).keys where ours.contains(name) {
+            try connection.execute("DROP TRIGGER IF EXISTS \(SQLLiteral.identifier(database)).\(SQLLiteral.identifier(name))")
         }
     }
 
-    /// Removes the TRUNCATE guard, so tablemirror itself can drop or recreate the table (resync, DDL).
+    /// The triggers on a table: name → body.
+    static func triggers(on connection: MariaDBConnection, database: String, table: String) throws -> [String: String] {
+        let result = try connection.query("""
+            SELECT TRIGGER_NAME, ACTION_STATEMENT FROM information_schema.TRIGGERS
+            WHERE EVENT_OBJECT_SCHEMA = \(SQLLiteral.quotedString(database)) AND EVENT_OBJECT_TABLE = \(SQLLiteral.quotedString(table))
+            """)
+        var triggers: [String: String] = [:]
+        for row in result.rows.indices {
+            if let name = result.string(row, 0) { triggers[name] = result.string(row, 1) ?? "" }
+        }
+        return triggers
+    }
+
+    /// Removes the TRUNCATE guard, so tablemirror itself can drop or recreate the table (resync, DDL): the tables
+    /// in `_tablemirror` whose foreign key references this one, whatever they are called.
     public static func removeTruncateGuard(on connection: MariaDBConnection, database: String, table: String) throws {
-        for name in [GuardNames.guardTable(database, table), GuardNames.legacyGuardTable(database, table)] {
+        let guards = try connection.query("""
+            SELECT DISTINCT TABLE_NAME FROM information_schema.KEY_COLUMN_USAGE
+            WHERE TABLE_SCHEMA = \(SQLLiteral.quotedString(CheckpointStore.schema))
+              AND REFERENCED_TABLE_SCHEMA = \(SQLLiteral.quotedString(database)) AND REFERENCED_TABLE_NAME = \(SQLLiteral.quotedString(table))
+            """)
+        for name in guards.rows.indices.compactMap({ guards.string($0, 0) }) {
             try connection.execute("DROP TABLE IF EXISTS \(SQLLiteral.identifier(CheckpointStore.schema)).\(SQLLiteral.identifier(name))")
         }
     }
@@ -76,13 +89,24 @@ public enum ReadOnlyGuard {
     /// Whether the replica carries a full set of tablemirror's triggers, under today's names or an earlier
     /// version's, whatever they test: how replicas made before the registry are recognised.
     static func hasTablemirrorTriggers(on connection: MariaDBConnection, database: String, table: String) throws -> Bool {
-        let result = try connection.query("""
-            SELECT TRIGGER_NAME FROM information_schema.TRIGGERS
-            WHERE EVENT_OBJECT_SCHEMA = \(SQLLiteral.quotedString(database)) AND EVENT_OBJECT_TABLE = \(SQLLiteral.quotedString(table))
-            """)
-        let present = Set(result.rows.indices.compactMap { result.string($0, 0) })
+        // Names can be guessed; the refusal tablemirror writes into its triggers must be there too.
+        let present = try triggers(on: connection, database: database, table: table)
+            .filter { $0.value.contains(refusalText(database, table)) }
         let namings: [(String) -> String] = [{ GuardNames.trigger(database, table, $0) }, { GuardNames.legacyTrigger(table, $0) }]
-        return namings.contains { name in ["i", "u", "d"].allSatisfy { present.contains(name($0)) } }
+        return namings.contains { name in ["i", "u", "d"].allSatisfy { present[name($0)] != nil } }
+    }
+
+    private static func refusalText(_ database: String, _ table: String) -> String {
+        "\(database).\(table) is a read-only replica maintained by tablemirror"
+    }
+
+    /// A trigger's body as tablemirror writes it (`ACTION_STATEMENT` shows it so).
+    private static func body(condition: String, database: String, table: String) -> String {
+        """
+        IF \(condition) THEN
+          SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = \(SQLLiteral.quotedString(refusalText(database, table)));
+        END IF
+        """
     }
 
     private static func installTruncateGuard(on connection: MariaDBConnection, database: String, table: String) throws {

@@ -76,6 +76,10 @@ public enum ReplicaAudit {
             if !missing.isEmpty {
                 found.append(Tampering(replica: replica, what: "read-only triggers missing or altered: \(missing.joined(separator: ", "))"))
             }
+            let others = try ReadOnlyGuard.foreignTriggers(on: connection, database: replica.database, table: replica.table)
+            if !others.isEmpty {
+                found.append(Tampering(replica: replica, what: "triggers tablemirror did not make: \(others.joined(separator: ", "))"))
+            }
         }
         return found
     }
@@ -85,6 +89,9 @@ public enum ReplicaAudit {
         guard let account = try connection.query("SELECT CURRENT_USER()").string(0, 0) else {
             throw EngineError.invalidArgument("the target did not say which account this session is")
         }
+        // tablemirror's account and the roles granted to it.
+        let roles = try connection.query("SELECT ROLE_NAME FROM information_schema.APPLICABLE_ROLES")
+        let ownRoles = Set(roles.rows.indices.compactMap { roles.string($0, 0) }.flatMap { ["'\($0)'", "'\($0)'@''"] })
         let own = grantee(account)
         let replicas = try ReplicaRegistry.entries(target: target, on: connection).map(\.replica)
         let databases = Set(replicas.map(\.database) + [CheckpointStore.schema]).sorted()
@@ -97,7 +104,7 @@ public enum ReplicaAudit {
             """)
         var globalWriters: [(String, String)] = []
         for row in global.rows.indices {
-            guard let grantee = global.string(row, 0), let privilege = global.string(row, 1), grantee != own else { continue }
+            guard let grantee = global.string(row, 0), let privilege = global.string(row, 1), grantee != own, !ownRoles.contains(grantee) else { continue }
             if privilege == "SUPER" || global.string(row, 2) == "YES" {
                 administrators.insert(grantee)
             } else if writePrivileges.contains(privilege) {
@@ -115,7 +122,7 @@ public enum ReplicaAudit {
                 WHERE PRIVILEGE_TYPE IN (\(privileges)) AND \(literal) LIKE TABLE_SCHEMA
                 """)
             for row in schema.rows.indices {
-                guard let grantee = schema.string(row, 0), grantee != own, !administrators.contains(grantee),
+                guard let grantee = schema.string(row, 0), grantee != own, !ownRoles.contains(grantee), !administrators.contains(grantee),
                       let privilege = schema.string(row, 1), let pattern = schema.string(row, 2) else { continue }
                 writers.insert(Grant(grantee: grantee, privilege: privilege, on: SQLLiteral.identifier(pattern) + ".*"))
             }
@@ -126,7 +133,7 @@ public enum ReplicaAudit {
             """)
         let watched = Set(replicas)
         for row in tables.rows.indices {
-            guard let grantee = tables.string(row, 0), grantee != own, !administrators.contains(grantee),
+            guard let grantee = tables.string(row, 0), grantee != own, !ownRoles.contains(grantee), !administrators.contains(grantee),
                   let privilege = tables.string(row, 1), let database = tables.string(row, 2), let table = tables.string(row, 3) else { continue }
             let name = QualifiedTableName(database: database, table: table)
             guard watched.contains(name) || database == CheckpointStore.schema else { continue }

@@ -52,7 +52,7 @@ public enum ReplicaRegistry {
     static func entries(target: String, on connection: MariaDBConnection) throws(MariaDBError) -> [Entry] {
         let result = try connection.query("""
             SELECT replica_database, replica_table, table_id, definition FROM \(table)
-            WHERE target = \(SQLLiteral.quotedString(target)) ORDER BY replica_database, replica_table
+            WHERE target = \(SQLLiteral.quotedString(target)) AND replica_database <> '' ORDER BY replica_database, replica_table
             """)
         return result.rows.indices.compactMap { row in
             guard let database = result.string(row, 0), let name = result.string(row, 1), let definition = result.string(row, 3) else { return nil }
@@ -89,6 +89,19 @@ public enum ReplicaRegistry {
 
     static func record(target: String, replicas: [QualifiedTableName], on connection: MariaDBConnection) throws {
         for statement in try recordStatements(target: target, replicas: replicas, on: connection) { try connection.execute(statement) }
+    }
+
+    /// The target's registry has been set up (a row with no table): from then on, replicas are recognised by
+    /// their record only, never again by the triggers an earlier version put on them.
+    static func isInitialised(target: String, on connection: MariaDBConnection) throws(MariaDBError) -> Bool {
+        !(try connection.query("SELECT 1 FROM \(table) WHERE target = \(SQLLiteral.quotedString(target)) AND replica_database = ''").rows.isEmpty)
+    }
+
+    static func markInitialised(target: String, on connection: MariaDBConnection) throws(MariaDBError) {
+        try connection.execute("""
+            INSERT IGNORE INTO \(table) (target, replica_database, replica_table, definition)
+            VALUES (\(SQLLiteral.quotedString(target)), '', '', '(registry set up)')
+            """)
     }
 
     static func forgetStatement(target: String, replica: QualifiedTableName) -> String {

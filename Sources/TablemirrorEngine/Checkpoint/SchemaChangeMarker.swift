@@ -104,7 +104,9 @@ enum SchemaChangeMarker {
         }
         guard !byName.isEmpty else { return [:] }
         do throws(MariaDBError) {
-            let result = try connection.query("SELECT NAME, TABLE_ID FROM information_schema.INNODB_SYS_TABLES WHERE NAME IN ("
+            // MySQL 8 calls the dictionary view INNODB_TABLES.
+            let view = connection.isMariaDB ? "INNODB_SYS_TABLES" : "INNODB_TABLES"
+            let result = try connection.query("SELECT NAME, TABLE_ID FROM information_schema.\(view) WHERE NAME IN ("
                 + byName.keys.sorted().map(SQLLiteral.quotedString).joined(separator: ", ") + ")")
             var ids: [QualifiedTableName: String] = [:]
             for row in result.rows.indices {

@@ -73,12 +73,14 @@ final class TargetApplier {
     }
 
     /// Routes whose replica name is taken by a table tablemirror did not make are set aside: that mapping stops for
-    /// this target (alerted) and the others go on. Replicas made before tablemirror kept its registry — a target
-    /// with a checkpoint and an empty registry — are recognised by tablemirror's read-only triggers and recorded.
+    /// this target (alerted) and the others go on. Replicas made before tablemirror kept its registry — on the first
+    /// start of a target with a checkpoint and no registry yet — are recognised by tablemirror's read-only
+    /// triggers (their names and refusal) and recorded.
     /// Replicas whose triggers do not test for this session (made by an older version, or from another host)
     /// get them anew.
     private func setAsideForeignTables() throws {
-        let upgrading = try checkpoint != nil && ReplicaRegistry.entries(target: name, on: connection).isEmpty
+        let upgrading = try checkpoint != nil && !ReplicaRegistry.isInitialised(target: name, on: connection)
+        defer { try? ReplicaRegistry.markInitialised(target: name, on: connection) }
         for (source, route) in plan.routes.sorted(by: { $0.key.description < $1.key.description }) {
             let (database, table) = (route.apply.database, route.apply.table)
             switch try ReplicaRegistry.ownership(of: route.apply.replica, target: name, on: connection) {
@@ -243,8 +245,10 @@ final class TargetApplier {
         if isOpen { try commitGroup() }
         guard !isOpen else { throw EngineError.invalidArgument("schema change at \(work.position) inside an unfinished transaction") }
         var work = work
-        let foreign = try work.plan.replicas.filter { try ReplicaRegistry.ownership(of: $0, target: name, on: connection) == .foreign }
-        if let parking = try work.plan.parkings.first(where: { try ReplicaRegistry.ownership(of: $0, target: name, on: connection) == .foreign }) {
+        // A change a crash interrupted (its marker is here) made what it made: its tables are not looked at anew.
+        let resumed = try SchemaChangeMarker.read(target: name, on: connection)?.position == work.position
+        let foreign = resumed ? [] : try work.plan.replicas.filter { try ReplicaRegistry.ownership(of: $0, target: name, on: connection) == .foreign }
+        if !resumed, let parking = try work.plan.parkings.first(where: { try ReplicaRegistry.ownership(of: $0, target: name, on: connection) == .foreign }) {
             throw EngineError.schemaChange(target: name, position: work.position, sourceStatement: work.statement, statement: "(not run)",
                                            reason: "\(parking), the name tablemirror parks replicas under, is taken by a table it did not make")
         }

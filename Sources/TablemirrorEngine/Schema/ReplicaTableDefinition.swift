@@ -10,9 +10,20 @@ import MariaDBClient
 public enum ReplicaTableDefinition {
     /// `SHOW CREATE TABLE` of `table` (quoted) as a session with an empty sql_mode writes it — backquoted names,
     /// backslash escapes, every option — whatever the server's default mode; nil when there is no such table.
+    /// MariaDB sets the mode for the one statement; MySQL has no `SET STATEMENT`, so the session's mode is set
+    /// around it and put back.
     public static func showCreateTable(_ table: String, on connection: MariaDBConnection) throws(MariaDBError) -> String? {
         do throws(MariaDBError) {
-            return try connection.query("SET STATEMENT sql_mode = '' FOR SHOW CREATE TABLE \(table)").string(0, 1)
+            if connection.isMariaDB {
+                return try connection.query("SET STATEMENT sql_mode = '' FOR SHOW CREATE TABLE \(table)").string(0, 1)
+            }
+            let mode = try connection.query("SELECT @@SESSION.sql_mode").string(0, 0) ?? ""
+            try connection.execute("SET SESSION sql_mode = ''")
+            let definition = Result<String?, MariaDBError> { () throws(MariaDBError) in
+                try connection.query("SHOW CREATE TABLE \(table)").string(0, 1)
+            }
+            try connection.execute("SET SESSION sql_mode = \(SQLLiteral.quotedString(mode))")
+            return try definition.get()
         } catch {
             if error.code == 1146 { return nil }  // ER_NO_SUCH_TABLE
             throw error
@@ -29,43 +40,15 @@ public enum ReplicaTableDefinition {
             throw .invalidArgument("cannot read the table definition: \(error)")
         }
         guard tokens.count > 3, tokens[0].isKeyword("CREATE"), tokens[1].isKeyword("TABLE"), tokens[2].isName,
-              tokens[3].isSymbol("("), let close = closingParenthesis(tokens, from: 3) else {
+              tokens[3].isSymbol("("), let close = tokens.matchingParenthesis(from: 3) else {
             throw .invalidArgument("not a CREATE TABLE statement with column definitions")
         }
+        if let problem = ReplayedClauses.problem(in: tokens) { throw .invalidArgument("the table cannot have a replica: \(problem)") }
         let rendering = SQLRendering(noBackslashEscapes: false)
-        let elements = topLevelItems(tokens[4..<close]).filter { !isForeignKey($0) }.map { rendering.text($0) }
+        let elements = tokens.topLevelItems(from: 4, to: close).map { tokens[$0] }.filter { !isForeignKey($0) }.map { rendering.text($0) }
         let options = removingAutoIncrementOption(Array(tokens[(close + 1)...]))
         return "CREATE TABLE \(SQLLiteral.identifier(database)).\(SQLLiteral.identifier(table)) (\n  "
             + elements.joined(separator: ",\n  ") + "\n)" + (options.isEmpty ? "" : " " + rendering.text(options))
-    }
-
-    private static func closingParenthesis(_ tokens: [SQLToken], from open: Int) -> Int? {
-        var depth = 0
-        for index in open..<tokens.count {
-            if tokens[index].isSymbol("(") { depth += 1 }
-            if tokens[index].isSymbol(")") {
-                depth -= 1
-                if depth == 0 { return index }
-            }
-        }
-        return nil
-    }
-
-    /// The definitions between commas at parenthesis depth 0.
-    private static func topLevelItems(_ tokens: ArraySlice<SQLToken>) -> [ArraySlice<SQLToken>] {
-        var items: [ArraySlice<SQLToken>] = []
-        var depth = 0
-        var start = tokens.startIndex
-        for index in tokens.indices {
-            if tokens[index].isSymbol("(") { depth += 1 }
-            if tokens[index].isSymbol(")") { depth -= 1 }
-            if depth == 0 && tokens[index].isSymbol(",") {
-                items.append(tokens[start..<index])
-                start = index + 1
-            }
-        }
-        items.append(tokens[start..<tokens.endIndex])
-        return items.filter { !$0.isEmpty }
     }
 
     /// `[CONSTRAINT [symbol]] FOREIGN KEY …`.

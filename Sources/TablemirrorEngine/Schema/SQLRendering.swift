@@ -12,8 +12,12 @@ struct SQLRendering {
     func text(_ tokens: some Collection<SQLToken>) -> String {
         var out = ""
         var previousEnd: String.Index?
+        var previousKind: SQLToken.Kind?
         for token in tokens {
-            if let previousEnd, previousEnd != token.range.lowerBound { out += " " }
+            // Two strings that touched (`'a'"b"`, one string `ab`) must not be written as `'a''b'` (`a'b`):
+            // apart, the server still joins them.
+            if let previousEnd, previousEnd != token.range.lowerBound || (previousKind == .string && token.kind == .string) { out += " " }
+            previousKind = token.kind
             append(token, to: &out)
             previousEnd = token.range.upperBound
         }

@@ -74,9 +74,23 @@ enum SQLTokenizer {
                 while index < scalars.endIndex && scalars[index] != "\n" { advance() }
             } else if scalar == "/" && peek(1) == "*" {
                 if peek(2) == "!" || (peek(2) == "M" && peek(3) == "!") {
-                    advance(peek(2) == "!" ? 3 : 4)
-                    while index < scalars.endIndex && isDigit(scalars[index]) { advance() }
+                    // Only a comment every supported source runs is read as code: one with a version after
+                    // 5.7 may have been skipped by the source (or run by it and not by an older target), and
+                    // the server lets a skipped one hold a nested comment the tokenizer would end at.
+                    guard openExecutableComments == 0 else { throw Unreadable(description: "an executable comment inside another") }
+                    let isMariaDBOnly = peek(2) == "M"
+                    advance(isMariaDBOnly ? 4 : 3)
+                    var digits = ""
+                    while index < scalars.endIndex && isDigit(scalars[index]) {
+                        digits.unicodeScalars.append(scalars[index])
+                        advance()
+                    }
+                    if let version = Int(digits), version > (isMariaDBOnly ? Self.mariaDBVersionEverySourceRuns : Self.versionEverySourceRuns) {
+                        throw Unreadable(description: "an executable comment for server version \(version) (the source may have skipped it)")
+                    }
                     openExecutableComments += 1
+                } else if openExecutableComments > 0 {
+                    throw Unreadable(description: "a comment inside an executable comment")
                 } else {
                     advance(2)
                     while index < scalars.endIndex && !(scalars[index] == "*" && peek(1) == "/") { advance() }
@@ -134,6 +148,11 @@ enum SQLTokenizer {
         }
         return tokens
     }
+
+    /// `/*!NNNNN … */` up to this version is run by every supported source (MariaDB 10+, MySQL 8): 5.7.99.
+    static let versionEverySourceRuns = 50799
+    /// `/*M!NNNNNN … */` (MariaDB's own) up to this version is run by every supported MariaDB source: 10.3.99.
+    static let mariaDBVersionEverySourceRuns = 100399
 
     /// The server's white space: ASCII only (a no-break space is part of a name to it).
     static func isSpace(_ scalar: Unicode.Scalar) -> Bool {

@@ -118,6 +118,13 @@ enum SchemaStatement: Equatable {
         if statement != .other, tokens.contains(where: { $0.isSymbol(";") }) {
             throw ParseError(message: "more than one statement (a ';' outside quotes)", table: parser.firstTable)
         }
+        if statement != .other, let problem = ReplayedClauses.problem(in: tokens) {
+            throw ParseError(message: "cannot be replayed on a replica: \(problem)", table: parser.firstTable)
+        }
+        if statement != .other, session.hasAmbiguousBytes {
+            throw ParseError(message: "written in a multi-byte character set whose bytes may hide a quote (collation id \(session.clientCollation ?? 0)); tablemirror replays DDL written in utf8, utf8mb4, latin1 or ascii",
+                             table: parser.firstTable)
+        }
         return statement
     }
 }
@@ -233,7 +240,7 @@ private struct Parser {
         skipWait()
         let head = TextAroundName(tokens, around: table, upTo: current?.range.lowerBound ?? tokens.last?.range.upperBound, rendering: rendering)
         var specs: [SchemaStatement.AlterTable.Spec] = []
-        let items = topLevelItems(from: position, to: tokens.count)
+        let items = tokens.topLevelItems(from: position, to: tokens.count)
         let tail = items.last.map { rendering.text(tokens[$0.upperBound...]) } ?? ""
         for range in items {
             let spec = Array(tokens[range])
@@ -317,12 +324,12 @@ private struct Parser {
             position = likeAt + 1
             return .create(SchemaStatement.CreateTable(table: table, ifNotExists: ifNotExists, body: .like(try tableName())))
         }
-        guard parenthesized, let open = current, let close = matchingParenthesis(from: position) else {
+        guard parenthesized, let open = current, let close = tokens.matchingParenthesis(from: position) else {
             throw ParseError(message: "CREATE TABLE \(table.name) without column definitions (CREATE … SELECT) cannot be replayed")
         }
         var elements: [String] = []
         var foreignKeyIndexes: [ForeignKeyIndex] = []
-        for range in topLevelItems(from: position + 1, to: close) {
+        for range in tokens.topLevelItems(from: position + 1, to: close) {
             let element = Array(tokens[range])
             let words = element.prefix(3).map { $0.kind == .word ? $0.text.uppercased() : "" }
             if words.first == "FOREIGN" || (words.first == "CONSTRAINT" && words.dropFirst().contains("FOREIGN")) {
@@ -361,41 +368,5 @@ private struct Parser {
         let indexName = nameAt < open && spec[nameAt].isName ? spec[nameAt].text : nil
         guard let name = symbol ?? indexName else { return ForeignKeyIndex(name: columns[0], columns: columns, isNamed: false) }
         return ForeignKeyIndex(name: name, columns: columns)
-    }
-
-    /// The index of the parenthesis closing the one at `open`.
-    func matchingParenthesis(from open: Int) -> Int? {
-        var depth = 0
-        for index in open..<tokens.count {
-            if tokens[index].isSymbol("(") { depth += 1 }
-            if tokens[index].isSymbol(")") {
-                depth -= 1
-                if depth == 0 { return index }
-            }
-        }
-        return nil
-    }
-
-    /// Token ranges between commas at parenthesis depth 0, from `start` up to `end`.
-    func topLevelItems(from start: Int, to end: Int) -> [Range<Int>] {
-        var items: [Range<Int>] = []
-        var depth = 0
-        var itemStart = start
-        for index in start..<max(start, end) {
-            let token = tokens[index]
-            if token.isSymbol("(") { depth += 1 }
-            if token.isSymbol(")") { depth -= 1 }
-            if depth == 0 && token.isSymbol(",") {
-                if itemStart < index { items.append(itemStart..<index) }
-                itemStart = index + 1
-            }
-        }
-        if itemStart < end { items.append(itemStart..<end) }
-        // A trailing `;` is not part of the last item.
-        if let last = items.last, tokens[last.upperBound - 1].isSymbol(";") {
-            items[items.count - 1] = last.lowerBound..<(last.upperBound - 1)
-            if items[items.count - 1].isEmpty { items.removeLast() }
-        }
-        return items
     }
 }

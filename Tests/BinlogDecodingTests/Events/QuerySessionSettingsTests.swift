@@ -15,6 +15,8 @@ struct QuerySessionSettingsTests {
         #expect(settings.sqlMode == 4 | 1 << 20)
         #expect(settings.timeZone == "+02:00")
         #expect(settings.ansiQuotes && settings.noBackslashEscapes)
+        #expect(settings.clientCollation == 33 && !settings.hasAmbiguousBytes)
+        #expect(QuerySessionSettings(clientCollation: 28).hasAmbiguousBytes)  // gbk_chinese_ci
     }
 
     /// The server's numbering (SELECT @@sql_mode after SET sql_mode = 1048576 / 2097152): strict mode is not

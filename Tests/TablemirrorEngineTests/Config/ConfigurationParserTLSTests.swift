@@ -6,7 +6,7 @@ import Testing
 struct ConfigurationParserTLSTests {
     private func parse(source: String = "", target: String = "", admin: String = "") throws(ConfigurationError) -> Configuration {
         try ConfigurationParser(file: "conf/tls.yaml").parse("""
-            source: { user: repl, password_env: TM_SOURCE_PASSWORD\(source) }
+            source: { user: repl\(source) }
             targets:
               orders:
                 user: mirror

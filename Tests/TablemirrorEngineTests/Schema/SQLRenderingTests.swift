@@ -38,3 +38,41 @@ struct SQLRenderingTests {
         #expect(original.filter { $0.kind == .quotedIdentifier }.map(\.text) == [hostile, hostile + "2"])
     }
 }
+
+/// Clauses that reach beyond the replica are refused; everything else a replica's DDL says is kept.
+struct ReplayedClausesTests {
+    private func problem(_ text: String) throws -> String? {
+        ReplayedClauses.problem(in: try SQLTokenizer.tokens(text))
+    }
+
+    @Test func clausesThatReachOtherTablesServersOrFilesAreRefused() throws {
+        for text in ["CREATE TABLE t (a INT) ENGINE=MRG_MyISAM UNION=(db.victim) INSERT_METHOD=LAST",
+                     "ALTER TABLE t ENGINE = FEDERATED CONNECTION='mysql://u@h/db/t'", "ALTER TABLE t ENGINE SPIDER",
+                     "ALTER TABLE t CONVERT TABLE db.x TO PARTITION p2 VALUES LESS THAN (200)",
+                     "ALTER TABLE t CONVERT PARTITION p1 TO TABLE db.y", "CREATE TABLE t (a INT) DATA DIRECTORY = '/tmp'",
+                     "ALTER TABLE t ENGINE=CONNECT"] {
+            #expect(try problem(text) != nil, "\(text)")
+        }
+    }
+
+    @Test func ordinaryDefinitionsPass() throws {
+        for text in ["CREATE TABLE t (engine INT, `union` INT, connection INT, directory INT) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
+                     "ALTER TABLE t ADD COLUMN engine VARCHAR(10), CONVERT TO CHARACTER SET utf8mb4, ENGINE=Aria",
+                     "CREATE TABLE t (a INT) PARTITION BY RANGE (a) (PARTITION p0 VALUES LESS THAN (10) ENGINE = InnoDB)"] {
+            #expect(try problem(text) == nil, "\(text)")
+        }
+    }
+
+    @Test func onlyExecutableCommentsEverySourceRunsAreCode() throws {
+        #expect(try SQLTokenizer.tokens("/*!40000 ALTER TABLE t DISABLE KEYS */").count == 5)
+        for text in ["ALTER TABLE t COMMENT 'a' /*!999999 , ENGINE=InnoDB */", "ALTER TABLE t /*M!110400 ADD c INT */",
+                     "ALTER TABLE t COMMENT 'a' /*!40000 /* */ , ENGINE=InnoDB */"] {
+            #expect(throws: SQLTokenizer.Unreadable.self, "\(text)") { try SQLTokenizer.tokens(text) }
+        }
+    }
+
+    @Test func touchingStringsStayTwoStrings() throws {
+        let tokens = try SQLTokenizer.tokens("COMMENT 'a'\"b\"")
+        #expect(SQLRendering(noBackslashEscapes: false).text(tokens) == "COMMENT 'a' 'b'")
+    }
+}

@@ -87,6 +87,16 @@ struct SchemaStatementTests {
         #expect(try parse("CREATE TRIGGER t BEFORE INSERT ON items FOR EACH ROW BEGIN SET @a = 1; SET @b = 2; END") == .other)
     }
 
+    /// In sjis, gbk or big5 a character's second byte may be a backtick or a backslash: such statements are
+    /// refused, naming their table, rather than misread.
+    @Test func aStatementInAnAmbiguousCharacterSetIsRefusedWithItsTable() {
+        #expect {
+            try SchemaStatement.parse("ALTER TABLE items ADD c INT", database: "product", session: QuerySessionSettings(clientCollation: 28))
+        } throws: { error in
+            (error as? SchemaStatement.ParseError)?.table == QualifiedTableName(database: "product", table: "items")
+        }
+    }
+
     @Test func exchangePartitionNamesBothTables() throws {
         guard case let .exchangePartition(partitioned, other) = try parse("ALTER TABLE sales EXCHANGE PARTITION p1 WITH TABLE old.sales_p1") else {
             Issue.record("not an EXCHANGE PARTITION")
