@@ -31,4 +31,23 @@ struct AlertDispatcherTests {
         #expect(names.filter { !["PATH", "PWD", "SHLVL", "_"].contains($0) && !$0.hasPrefix("TM_ALERT_") } == [])
         #expect(try !String(contentsOf: output, encoding: .utf8).contains("hunter2-secret"))
     }
+
+    /// Nor any of its open descriptors (database sockets, the admin listener), even those a library opened without
+    /// close-on-exec: Foundation's `Process` closes them in the child (it keeps one socket of its own there, to
+    /// learn when the child ends). Checked here because tablemirror relies on it.
+    @Test func aCommandInheritsNoOpenDescriptor() throws {
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("tm-alert-fd-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: output) }
+        let file = Glibc.open("/dev/null", O_RDONLY)
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer {
+            close(file)
+            close(socket)
+        }
+        let dispatcher = AlertDispatcher(channels: [.command("ls /proc/self/fd > '\(output.path)'")])
+        dispatcher.send(Alert(key: "lag:orders", kind: "lag", target: "orders", state: .firing, message: "m", since: 1, at: 2))
+        let descriptors = try String(contentsOf: output, encoding: .utf8).split(separator: "\n").compactMap { Int32($0) }
+        #expect(file > 2 && socket > 2)
+        #expect(!descriptors.contains(file) && !descriptors.contains(socket), "\(descriptors)")
+    }
 }
