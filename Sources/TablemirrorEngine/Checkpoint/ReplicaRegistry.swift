@@ -87,6 +87,15 @@ public enum ReplicaRegistry {
         return statements
     }
 
+    /// Claims a replica's name before tablemirror creates the table under it (a name it checked was free or its
+    /// own): a crash between the CREATE and its record then leaves a table the registry knows, not a "foreign" one.
+    static func claim(target: String, replica: QualifiedTableName, on connection: MariaDBConnection) throws(MariaDBError) {
+        try connection.execute("""
+            INSERT IGNORE INTO \(table) (target, replica_database, replica_table, definition) VALUES (\
+            \(SQLLiteral.quotedString(target)), \(SQLLiteral.quotedString(replica.database)), \(SQLLiteral.quotedString(replica.table)), '(being created)')
+            """)
+    }
+
     static func record(target: String, replicas: [QualifiedTableName], on connection: MariaDBConnection) throws {
         for statement in try recordStatements(target: target, replicas: replicas, on: connection) { try connection.execute(statement) }
     }

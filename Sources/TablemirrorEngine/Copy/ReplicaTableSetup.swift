@@ -15,6 +15,7 @@ enum ReplicaTableSetup {
         guard try ReplicaRegistry.ownership(of: route.apply.replica, target: targetName, on: target) != .foreign else {
             throw EngineError.invalidArgument("\(route.apply.replica) in target \(targetName) is not a table tablemirror made; not replacing it")
         }
+        try ReplicaRegistry.claim(target: targetName, replica: route.apply.replica, on: target)
         try ReadOnlyGuard.removeTruncateGuard(on: target, database: route.apply.database, table: route.apply.table)
         try target.execute("DROP TABLE IF EXISTS \(route.apply.qualifiedName)")
         try target.executeAlone(try ReplicaTableDefinition.createStatement(showCreateTable: create, database: route.apply.database,

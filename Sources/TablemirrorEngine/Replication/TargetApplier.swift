@@ -286,6 +286,7 @@ final class TargetApplier {
             if let cancel = CopyProgressStore.cancelStatement(target: name, sources: [chunk.source]) { try connection.execute(cancel) }
             return
         }
+        try ReplicaRegistry.claim(target: name, replica: route.apply.replica, on: connection)
         try ReadOnlyGuard.remove(on: connection, database: route.apply.database, table: route.apply.table)
         try connection.execute("DROP TABLE IF EXISTS \(route.apply.qualifiedName)")
         try connection.executeAlone(recreated.createStatement)
