@@ -40,8 +40,10 @@ public struct ConnectionTLS: Sendable, Equatable {
         self.keyFile = keyFile
     }
 
-    /// Authentication plugins whose exchange does not reveal the password (not `mysql_clear_password`, `dialog`).
-    static let passwordHidingPlugins = "mysql_native_password,client_ed25519,caching_sha2_password,sha256_password"
+    /// Authentication plugins whose exchange never reveals the password, whatever the other end asks: not
+    /// `mysql_clear_password` or `dialog`, nor `caching_sha2_password`/`sha256_password`, whose full exchange
+    /// sends it in clear over TLS or encrypted with a key the other end chooses.
+    static let passwordHidingPlugins = "mysql_native_password,client_ed25519"
 
     /// Whether a connection without TLS must be refused.
     public var requiresEncryption: Bool { mode != .disabled && mode != .preferred }

@@ -64,7 +64,8 @@ public enum ReadOnlyGuard {
     static func triggers(on connection: MariaDBConnection, database: String, table: String) throws -> [String: String] {
         let result = try connection.query("""
             SELECT TRIGGER_NAME, ACTION_STATEMENT FROM information_schema.TRIGGERS
-            WHERE EVENT_OBJECT_SCHEMA = \(SQLLiteral.quotedString(database)) AND EVENT_OBJECT_TABLE = \(SQLLiteral.quotedString(table))
+            WHERE BINARY EVENT_OBJECT_SCHEMA = BINARY \(SQLLiteral.quotedString(database))
+              AND BINARY EVENT_OBJECT_TABLE = BINARY \(SQLLiteral.quotedString(table))
             """)
         var triggers: [String: String] = [:]
         for row in result.rows.indices {
@@ -79,7 +80,8 @@ public enum ReadOnlyGuard {
         let guards = try connection.query("""
             SELECT DISTINCT TABLE_NAME FROM information_schema.KEY_COLUMN_USAGE
             WHERE TABLE_SCHEMA = \(SQLLiteral.quotedString(CheckpointStore.schema))
-              AND REFERENCED_TABLE_SCHEMA = \(SQLLiteral.quotedString(database)) AND REFERENCED_TABLE_NAME = \(SQLLiteral.quotedString(table))
+              AND BINARY REFERENCED_TABLE_SCHEMA = BINARY \(SQLLiteral.quotedString(database))
+              AND BINARY REFERENCED_TABLE_NAME = BINARY \(SQLLiteral.quotedString(table))
             """)
         for name in guards.rows.indices.compactMap({ guards.string($0, 0) }) {
             try connection.execute("DROP TABLE IF EXISTS \(SQLLiteral.identifier(CheckpointStore.schema)).\(SQLLiteral.identifier(name))")
@@ -91,7 +93,7 @@ public enum ReadOnlyGuard {
     static func hasTablemirrorTriggers(on connection: MariaDBConnection, database: String, table: String) throws -> Bool {
         // Names can be guessed; the refusal tablemirror writes into its triggers must be there too.
         let present = try triggers(on: connection, database: database, table: table)
-            .filter { $0.value.contains(refusalText(database, table)) }
+            .filter { $0.value.contains(SQLLiteral.quotedString(refusalText(database, table))) }
         let namings: [(String) -> String] = [{ GuardNames.trigger(database, table, $0) }, { GuardNames.legacyTrigger(table, $0) }]
         return namings.contains { name in ["i", "u", "d"].allSatisfy { present[name($0)] != nil } }
     }

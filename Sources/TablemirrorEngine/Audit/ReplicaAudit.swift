@@ -89,9 +89,6 @@ public enum ReplicaAudit {
         guard let account = try connection.query("SELECT CURRENT_USER()").string(0, 0) else {
             throw EngineError.invalidArgument("the target did not say which account this session is")
         }
-        // tablemirror's account and the roles granted to it.
-        let roles = try connection.query("SELECT ROLE_NAME FROM information_schema.APPLICABLE_ROLES")
-        let ownRoles = Set(roles.rows.indices.compactMap { roles.string($0, 0) }.flatMap { ["'\($0)'", "'\($0)'@''"] })
         let own = grantee(account)
         let replicas = try ReplicaRegistry.entries(target: target, on: connection).map(\.replica)
         let databases = Set(replicas.map(\.database) + [CheckpointStore.schema]).sorted()
@@ -104,14 +101,15 @@ public enum ReplicaAudit {
             """)
         var globalWriters: [(String, String)] = []
         for row in global.rows.indices {
-            guard let grantee = global.string(row, 0), let privilege = global.string(row, 1), grantee != own, !ownRoles.contains(grantee) else { continue }
+            guard let grantee = global.string(row, 0), let privilege = global.string(row, 1), grantee != own else { continue }
             if privilege == "SUPER" || global.string(row, 2) == "YES" {
                 administrators.insert(grantee)
             } else if writePrivileges.contains(privilege) {
                 globalWriters.append((grantee, privilege))
             }
         }
-        for (grantee, privilege) in globalWriters where !administrators.contains(grantee) {
+        let ownRoles = try roles(heldOnlyBy: [own] + administrators, on: connection)
+        for (grantee, privilege) in globalWriters where !administrators.contains(grantee) && !ownRoles.contains(grantee) {
             writers.insert(Grant(grantee: grantee, privilege: privilege, on: "*.*"))
         }
         for database in databases {
@@ -141,6 +139,21 @@ public enum ReplicaAudit {
         }
         let incomplete = (try? connection.query("SELECT 1 FROM mysql.global_priv LIMIT 1")) == nil
         return GrantReport(writers: writers.sorted(), administrators: administrators.sorted(), incomplete: incomplete)
+    }
+
+    /// Roles granted to tablemirror's account that no one else holds but administrators, as grantees are written
+    /// (`'role'`, `'role'@''`): their privileges are tablemirror's own. A role another account holds too is
+    /// reported like any other grantee. Without read access to `mysql.roles_mapping`, no role counts as own.
+    private static func roles(heldOnlyBy holders: [String], on connection: MariaDBConnection) throws -> Set<String> {
+        let applicable = try connection.query("SELECT ROLE_NAME FROM information_schema.APPLICABLE_ROLES")
+        var own = Set<String>()
+        for role in applicable.rows.indices.compactMap({ applicable.string($0, 0) }) {
+            guard let mapping = try? connection.query(
+                "SELECT User, Host FROM mysql.roles_mapping WHERE BINARY Role = BINARY \(SQLLiteral.quotedString(role))") else { continue }
+            let grantees = mapping.rows.indices.map { "'\(mapping.string($0, 0) ?? "")'@'\(mapping.string($0, 1) ?? "")'" }
+            if grantees.allSatisfy(holders.contains) { own.formUnion(["'\(role)'", "'\(role)'@''"]) }
+        }
+        return own
     }
 
     /// `user@host` as information_schema writes grantees: `'user'@'host'`.

@@ -65,7 +65,7 @@ public enum ReplicaRegistry {
     static func current(_ replica: QualifiedTableName, on connection: MariaDBConnection) throws -> Entry? {
         guard let definition = try ReplicaTableDefinition.showCreateTable(replica.quoted, on: connection) else { return nil }
         let normalized = try ReplicaTableDefinition.createStatement(showCreateTable: definition, database: replica.database,
-                                                                    table: replica.table)
+                                                                    table: replica.table, toRun: false)
         return Entry(replica: replica, tableID: SchemaChangeMarker.tableIDs(of: [replica], on: connection)[replica], definition: normalized)
     }
 
@@ -92,9 +92,21 @@ public enum ReplicaRegistry {
     static func claim(target: String, replica: QualifiedTableName, on connection: MariaDBConnection) throws(MariaDBError) {
         try connection.execute("""
             INSERT IGNORE INTO \(table) (target, replica_database, replica_table, definition) VALUES (\
-            \(SQLLiteral.quotedString(target)), \(SQLLiteral.quotedString(replica.database)), \(SQLLiteral.quotedString(replica.table)), '(being created)')
+            \(SQLLiteral.quotedString(target)), \(SQLLiteral.quotedString(replica.database)), \(SQLLiteral.quotedString(replica.table)), \(SQLLiteral.quotedString(claimMark)))
             """)
     }
+
+    /// Claims whose table was never created (a crash, or a CREATE that failed) are dropped: the name must not
+    /// count as tablemirror's for a table someone else creates later.
+    static func dropStaleClaims(target: String, on connection: MariaDBConnection) throws {
+        for entry in try entries(target: target, on: connection) where entry.definition == claimMark {
+            if try !ReplicaTableSetup.exists(entry.replica, in: connection) {
+                try connection.execute(forgetStatement(target: target, replica: entry.replica))
+            }
+        }
+    }
+
+    static let claimMark = "(being created)"
 
     static func record(target: String, replicas: [QualifiedTableName], on connection: MariaDBConnection) throws {
         for statement in try recordStatements(target: target, replicas: replicas, on: connection) { try connection.execute(statement) }

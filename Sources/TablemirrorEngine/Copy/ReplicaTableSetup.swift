@@ -15,11 +15,13 @@ enum ReplicaTableSetup {
         guard try ReplicaRegistry.ownership(of: route.apply.replica, target: targetName, on: target) != .foreign else {
             throw EngineError.invalidArgument("\(route.apply.replica) in target \(targetName) is not a table tablemirror made; not replacing it")
         }
+        // Built before anything is dropped: a definition a replica may not have leaves the target as it was.
+        let statement = try ReplicaTableDefinition.createStatement(showCreateTable: create, database: route.apply.database,
+                                                                   table: route.apply.table)
         try ReplicaRegistry.claim(target: targetName, replica: route.apply.replica, on: target)
         try ReadOnlyGuard.removeTruncateGuard(on: target, database: route.apply.database, table: route.apply.table)
         try target.execute("DROP TABLE IF EXISTS \(route.apply.qualifiedName)")
-        try target.executeAlone(try ReplicaTableDefinition.createStatement(showCreateTable: create, database: route.apply.database,
-                                                                      table: route.apply.table))
+        try target.executeAlone(statement)
         try ReplicaRegistry.record(target: targetName, replicas: [route.apply.replica], on: target)
         try ReadOnlyGuard.install(on: target, database: route.apply.database, table: route.apply.table)
     }
@@ -32,7 +34,8 @@ enum ReplicaTableSetup {
     static func exists(_ table: QualifiedTableName, in target: MariaDBConnection) throws -> Bool {
         !(try target.query("""
             SELECT 1 FROM information_schema.TABLES
-            WHERE TABLE_SCHEMA = \(SQLLiteral.quotedString(table.database)) AND TABLE_NAME = \(SQLLiteral.quotedString(table.table))
+            WHERE BINARY TABLE_SCHEMA = BINARY \(SQLLiteral.quotedString(table.database))
+              AND BINARY TABLE_NAME = BINARY \(SQLLiteral.quotedString(table.table))
             """).rows.isEmpty)
     }
 }

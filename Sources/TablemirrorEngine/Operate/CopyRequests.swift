@@ -27,7 +27,8 @@ public enum CopyRequests {
         guard let replica = try SchemaChangeMarker.definition(of: route.apply.qualifiedName, on: target),
               let original = try SchemaChangeMarker.definition(of: route.source.quoted, on: source) else { return true }
         let normalize = { (definition: String) in
-            try ReplicaTableDefinition.createStatement(showCreateTable: definition, database: route.apply.database, table: route.apply.table)
+            try ReplicaTableDefinition.createStatement(showCreateTable: definition, database: route.apply.database, table: route.apply.table,
+                                                       toRun: false)
         }
         return try normalize(replica) != normalize(original)
     }

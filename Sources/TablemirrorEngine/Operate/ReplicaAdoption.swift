@@ -22,7 +22,8 @@ public enum ReplicaAdoption {
             throw EngineError.invalidArgument("cannot read the definitions of \(route.source) and \(replica)")
         }
         let normalize = { (definition: String) in
-            try ReplicaTableDefinition.createStatement(showCreateTable: definition, database: replica.database, table: replica.table)
+            try ReplicaTableDefinition.createStatement(showCreateTable: definition, database: replica.database, table: replica.table,
+                                                       toRun: false)
         }
         guard try normalize(sourceDefinition) == normalize(replicaDefinition) else {
             throw EngineError.invalidArgument("not adopted: \(replica) in target \(name) is not defined like \(route.source) (compare SHOW CREATE TABLE of both)")

@@ -79,8 +79,8 @@ final class TargetApplier {
     /// Replicas whose triggers do not test for this session (made by an older version, or from another host)
     /// get them anew.
     private func setAsideForeignTables() throws {
+        try ReplicaRegistry.dropStaleClaims(target: name, on: connection)
         let upgrading = try checkpoint != nil && !ReplicaRegistry.isInitialised(target: name, on: connection)
-        defer { try? ReplicaRegistry.markInitialised(target: name, on: connection) }
         for (source, route) in plan.routes.sorted(by: { $0.key.description < $1.key.description }) {
             let (database, table) = (route.apply.database, route.apply.table)
             switch try ReplicaRegistry.ownership(of: route.apply.replica, target: name, on: connection) {
@@ -102,6 +102,8 @@ final class TargetApplier {
                 try ReadOnlyGuard.install(on: connection, database: database, table: table)
             }
         }
+        // Only once every replica was looked at: one left out by an error keeps its chance at the next start.
+        try ReplicaRegistry.markInitialised(target: name, on: connection)
     }
 
     /// Mapped tables set aside because a foreign table holds their replica's name, with their routes (an operator's
@@ -245,8 +247,10 @@ final class TargetApplier {
         if isOpen { try commitGroup() }
         guard !isOpen else { throw EngineError.invalidArgument("schema change at \(work.position) inside an unfinished transaction") }
         var work = work
-        // A change a crash interrupted (its marker is here) made what it made: its tables are not looked at anew.
-        let resumed = try SchemaChangeMarker.read(target: name, on: connection)?.position == work.position
+        // A change a crash interrupted (its marker is here, for this very plan, not refused) made what it made: its
+        // tables are not looked at anew.
+        let marker = try SchemaChangeMarker.read(target: name, on: connection)
+        let resumed = marker.map { $0.position == work.position && $0.plan == SchemaChangeRunner.planText(of: work.plan) && !$0.refused } ?? false
         let foreign = resumed ? [] : try work.plan.replicas.filter { try ReplicaRegistry.ownership(of: $0, target: name, on: connection) == .foreign }
         if !resumed, let parking = try work.plan.parkings.first(where: { try ReplicaRegistry.ownership(of: $0, target: name, on: connection) == .foreign }) {
             throw EngineError.schemaChange(target: name, position: work.position, sourceStatement: work.statement, statement: "(not run)",

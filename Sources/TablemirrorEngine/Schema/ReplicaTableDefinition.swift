@@ -31,8 +31,9 @@ public enum ReplicaTableDefinition {
     }
 
     /// The replica's CREATE TABLE from `showCreateTable` as `showCreateTable(_:on:)` reads it, for a session that
-    /// reads backslash escapes (the applier's).
-    public static func createStatement(showCreateTable: String, database: String, table: String) throws(EngineError) -> String {
+    /// reads backslash escapes (the applier's). Only a statement that will be run (`toRun`) is held to what a
+    /// replica may carry (`ReplayedClauses`); comparing and recording definitions takes them as they are.
+    public static func createStatement(showCreateTable: String, database: String, table: String, toRun: Bool = true) throws(EngineError) -> String {
         let tokens: [SQLToken]
         do {
             tokens = try SQLTokenizer.singleStatement(showCreateTable)
@@ -43,7 +44,7 @@ public enum ReplicaTableDefinition {
               tokens[3].isSymbol("("), let close = tokens.matchingParenthesis(from: 3) else {
             throw .invalidArgument("not a CREATE TABLE statement with column definitions")
         }
-        if let problem = ReplayedClauses.problem(in: tokens) { throw .invalidArgument("the table cannot have a replica: \(problem)") }
+        if toRun, let problem = ReplayedClauses.problem(in: tokens) { throw .invalidArgument("the table cannot have a replica: \(problem)") }
         let rendering = SQLRendering(noBackslashEscapes: false)
         let elements = tokens.topLevelItems(from: 4, to: close).map { tokens[$0] }.filter { !isForeignKey($0) }.map { rendering.text($0) }
         let options = removingAutoIncrementOption(Array(tokens[(close + 1)...]))

@@ -74,26 +74,23 @@ enum SQLTokenizer {
                 while index < scalars.endIndex && scalars[index] != "\n" { advance() }
             } else if scalar == "/" && peek(1) == "*" {
                 if peek(2) == "!" || (peek(2) == "M" && peek(3) == "!") {
-                    // Only a comment every supported source runs is read as code: one with a version after
-                    // 5.7 may have been skipped by the source (or run by it and not by an older target), and
-                    // the server lets a skipped one hold a nested comment the tokenizer would end at.
+                    // The source rewrites a versioned comment it skipped into a plain one before logging it
+                    // (`/*!99999` becomes `/* 99999`), so one still marked here ran there: its content is code.
+                    // Nesting the tokenizer cannot follow as the server does is refused.
                     guard openExecutableComments == 0 else { throw Unreadable(description: "an executable comment inside another") }
-                    let isMariaDBOnly = peek(2) == "M"
-                    advance(isMariaDBOnly ? 4 : 3)
-                    var digits = ""
-                    while index < scalars.endIndex && isDigit(scalars[index]) {
-                        digits.unicodeScalars.append(scalars[index])
-                        advance()
-                    }
-                    if let version = Int(digits), version > (isMariaDBOnly ? Self.mariaDBVersionEverySourceRuns : Self.versionEverySourceRuns) {
-                        throw Unreadable(description: "an executable comment for server version \(version) (the source may have skipped it)")
-                    }
+                    advance(peek(2) == "!" ? 3 : 4)
+                    // The version is exactly five digits, or six: the server reads no more, and what follows is code.
+                    if (0..<5).allSatisfy({ peek($0).map(isDigit) ?? false }) { advance(peek(5).map(isDigit) == true ? 6 : 5) }
                     openExecutableComments += 1
                 } else if openExecutableComments > 0 {
                     throw Unreadable(description: "a comment inside an executable comment")
                 } else {
                     advance(2)
-                    while index < scalars.endIndex && !(scalars[index] == "*" && peek(1) == "/") { advance() }
+                    while index < scalars.endIndex && !(scalars[index] == "*" && peek(1) == "/") {
+                        // A server that logged a skipped versioned comment may have left a nested one in it.
+                        if scalars[index] == "/" && peek(1) == "*" { throw Unreadable(description: "a comment inside a comment") }
+                        advance()
+                    }
                     guard index < scalars.endIndex else { throw .unterminated("comment") }
                     advance(2)
                 }
@@ -148,11 +145,6 @@ enum SQLTokenizer {
         }
         return tokens
     }
-
-    /// `/*!NNNNN … */` up to this version is run by every supported source (MariaDB 10+, MySQL 8): 5.7.99.
-    static let versionEverySourceRuns = 50799
-    /// `/*M!NNNNNN … */` (MariaDB's own) up to this version is run by every supported MariaDB source: 10.3.99.
-    static let mariaDBVersionEverySourceRuns = 100399
 
     /// The server's white space: ASCII only (a no-break space is part of a name to it).
     static func isSpace(_ scalar: Unicode.Scalar) -> Bool {
