@@ -16,6 +16,7 @@ public enum DaemonStatusDocument {
             if let encryption = target.sourceEncryption { entry["source_tls"] = encryption.jsonObject }
             if let encryption = target.targetEncryption { entry["target_tls"] = encryption.jsonObject }
             if let error = target.lastError { entry["last_error"] = error }
+            if !target.foreignTables.isEmpty { entry["foreign_tables"] = target.foreignTables }
             if let failure = target.failure { entry["failure"] = failure.rawValue }
             if let read = target.readPosition { entry["read_position"] = ["file": read.file, "offset": read.offset] }
             if let checkpoint = target.checkpoint {

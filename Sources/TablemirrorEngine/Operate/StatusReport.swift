@@ -26,6 +26,9 @@ public struct StatusReport: Sendable {
         public var encryption: ReplicatorStatus.ConnectionEncryption?
         public var daemonSourceEncryption: ReplicatorStatus.ConnectionEncryption?
         public var daemonTargetEncryption: ReplicatorStatus.ConnectionEncryption?
+        /// From the running daemon: mapped source tables not replicated here because a table tablemirror did not
+        /// make holds their replica's name (source table → that table).
+        public var foreignTables: [String: String] = [:]
     }
 
     /// Whether a daemon answered on the admin endpoint.
@@ -67,6 +70,7 @@ public struct StatusReport: Sendable {
                 // Recorded in the target with each commit: known whether or not the daemon runs.
                 entry.tablesAppliedAt = try TableActivityStore.read(target: target.name, on: connection)
                 if let error = live?["last_error"] as? String { entry.error = error }
+                entry.foreignTables = live?["foreign_tables"] as? [String: String] ?? [:]
                 if let head = report.head {
                     let lag = try TargetLag.read(target: target.name, on: connection, head: head, binlogSizes: sizes)
                     entry.lag = lag
@@ -90,10 +94,12 @@ public struct StatusReport: Sendable {
         return report
     }
 
-    /// 0 when every target is within the maximum lag, 1 when one is not, 2 when it cannot be told.
+    /// 0 when every target is within the maximum lag, 1 when one is not, is stopped, or has a mapping set aside,
+    /// 2 when it cannot be told.
     public var exitCode: Int32 {
         if sourceError != nil || targets.contains(where: { $0.lag?.seconds == nil }) { return 2 }
-        return targets.contains(where: { ($0.lag?.seconds ?? 0) > maxLag }) ? 1 : 0
+        let troubled = targets.contains { ($0.lag?.seconds ?? 0) > maxLag || $0.state.hasPrefix("stopped") || !$0.foreignTables.isEmpty }
+        return troubled ? 1 : 0
     }
 
     public func text() -> [String] {
@@ -128,6 +134,9 @@ public struct StatusReport: Sendable {
             for copy in target.copies {
                 lines.append("  copy of \(copy.source) (\(copy.reason)): \(copy.state.rawValue), \(copy.rows) rows in \(copy.chunks) chunks")
             }
+            for (source, table) in target.foreignTables.sorted(by: { $0.key < $1.key }) {
+                lines.append("  \(source): not replicated, \(table) is a table tablemirror did not make (rename it away, or tablemirror adopt)")
+            }
         }
         return lines
     }
@@ -148,6 +157,8 @@ public struct StatusReport: Sendable {
             fields.append("\"tls\":" + Self.tlsJSON(target.encryption))
             fields.append("\"daemon_source_tls\":" + Self.tlsJSON(target.daemonSourceEncryption))
             fields.append("\"daemon_target_tls\":" + Self.tlsJSON(target.daemonTargetEncryption))
+            fields.append("\"foreign_tables\":{" + target.foreignTables.sorted { $0.key < $1.key }
+                .map { "\(Self.jsonString($0.key)):\(Self.jsonString($0.value))" }.joined(separator: ",") + "}")
             fields.append("\"tables\":{" + target.tablesAppliedAt.sorted(by: { $0.key < $1.key }).map {
                 "\(Self.jsonString($0.key)):{\"last_applied_at\":\(Self.jsonString(Self.iso(Date(timeIntervalSince1970: $0.value))))}"
             }.joined(separator: ",") + "}")

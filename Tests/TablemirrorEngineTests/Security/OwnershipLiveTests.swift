@@ -60,6 +60,7 @@ struct OwnershipLiveTests {
         #expect(foreign["\(source).batch_apps"] == "\(replicas).batch_apps", "\(foreign)")
         #expect(try admin.query("SELECT GROUP_CONCAT(owner) FROM \(replicas).batch_apps").string(0, 0) == "app,app")
         #expect(try admin.query("SELECT name FROM \(replicas).items").string(0, 0) == "the application's")
+        #expect(DaemonStatusDocument.json(replicator.status.snapshot()).contains("\"foreign_tables\":{\"\(source).batch_apps\":\"\(replicas).batch_apps\""))
         let conditions = AlertMonitor.conditions(replicator.status.snapshot(), deadLetters: [:], alerts: Configuration.Alerts(), now: Date())
         let alert = conditions.first { $0.kind == "replica-foreign-table" }
         #expect(alert?.message.contains("\(replicas).batch_apps") == true && alert?.message.contains("\(source).batch_apps") == true,

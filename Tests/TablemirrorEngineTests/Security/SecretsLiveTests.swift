@@ -53,8 +53,9 @@ struct SecretsLiveTests {
         #expect(waitUntil(30) { httpRequest(url).1.contains("Duplicate entry") }, "\(httpRequest(url).1)")
         #expect(waitUntil(10) { ((try? String(contentsOfFile: alertFile, encoding: .utf8)) ?? "").contains("target-stopped") })
         let config = try DaemonProcess.configFile(yaml(alertFile: alertFile))
-        let (_, statusJSON) = try DaemonProcess.command(["status", "--json", "--config", config])
+        let (exit, statusJSON) = try DaemonProcess.command(["status", "--json", "--config", config])
         #expect(statusJSON.contains("Duplicate entry"), "\(statusJSON)")
+        #expect(exit == 1, "status exits 1 while a target is stopped")
         daemon.stop()
         let everything = [("daemon log", (try? String(contentsOfFile: logFile, encoding: .utf8)) ?? ""),
                           ("admin /status", httpRequest(url).1), ("status --json", statusJSON),
