@@ -15,6 +15,9 @@ public struct AlertDispatcher: Sendable {
     public init(channels: [Configuration.Alerts.Channel], logger: Logger = Logger(label: "tablemirror.alerts")) {
         self.channels = channels
         self.logger = logger
+        // A command that exits without reading its input leaves a broken pipe: the write must fail with EPIPE,
+        // not kill the daemon with SIGPIPE.
+        if channels.contains(where: { if case .command = $0 { true } else { false } }) { signal(SIGPIPE, SIG_IGN) }
     }
 
     public func send(_ alert: Alert) {
@@ -69,7 +72,9 @@ public struct AlertDispatcher: Sendable {
         } catch {
             return "cannot run: \(error)"
         }
-        input.fileHandleForWriting.write(Data((alert.json + "\n").utf8))
+        // The throwing write: a command that exits without reading its input (`env > file`) leaves a broken pipe,
+        // which the non-throwing `write(_:)` turns into a crash of the daemon.
+        try? input.fileHandleForWriting.write(contentsOf: Data((alert.json + "\n").utf8))
         try? input.fileHandleForWriting.close()
         let deadline = Date().addingTimeInterval(Self.timeoutSeconds)
         while process.isRunning && Date() < deadline { usleep(20_000) }

@@ -32,6 +32,14 @@ struct AlertDispatcherTests {
         #expect(try !String(contentsOf: output, encoding: .utf8).contains("hunter2-secret"))
     }
 
+    /// A command that does not read its input (here it closes it, while the alert is larger than a pipe holds)
+    /// leaves the daemon a broken pipe: the alert is still sent, and the daemon lives on.
+    @Test func aCommandThatIgnoresItsInputDoesNotCrashTheDaemon() {
+        let dispatcher = AlertDispatcher(channels: [.command("exec 0<&-; sleep 0.2")])
+        let message = String(repeating: "x", count: 100_000)  // past a pipe's 64 KiB, under the 128 KiB an environment string may hold
+        dispatcher.send(Alert(key: "lag:orders", kind: "lag", target: "orders", state: .firing, message: message, since: 1, at: 2))
+    }
+
     /// Nor any of its open descriptors (database sockets, the admin listener), even those a library opened without
     /// close-on-exec: Foundation's `Process` closes them in the child (it keeps one socket of its own there, to
     /// learn when the child ends). Checked here because tablemirror relies on it.
