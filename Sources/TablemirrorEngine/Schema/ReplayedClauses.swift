@@ -41,10 +41,10 @@ enum ReplayedClauses {
                 } else if reachingEngines.contains(name) {
                     return "ENGINE \(engine.text) reaches beyond the replica"
                 }
-            case "NEXTVAL", "SETVAL", "LASTVAL" where next?.isSymbol("(") == true:
-                return "\(token.text)() in a default would run on the target's sequences"
-            case "NEXT", "PREVIOUS" where next?.isKeyword("VALUE") == true:
-                return "\(token.text) VALUE FOR in a default would run on the target's sequences"
+            case "NEXTVAL", "SETVAL", "LASTVAL":
+                if next?.isSymbol("(") == true { return "\(token.text)() in a default would run on the target's sequences" }
+            case "NEXT", "PREVIOUS":
+                if next?.isKeyword("VALUE") == true { return "\(token.text) VALUE FOR in a default would run on the target's sequences" }
             case "TABLESPACE" where previous?.isKeyword("IMPORT") == true || previous?.isKeyword("DISCARD") == true:
                 return "IMPORT/DISCARD TABLESPACE changes the rows without row events (resync the table instead)"
             default:

@@ -324,7 +324,7 @@ private struct Parser {
             position = likeAt + 1
             return .create(SchemaStatement.CreateTable(table: table, ifNotExists: ifNotExists, body: .like(try tableName())))
         }
-        guard parenthesized, let open = current, let close = tokens.matchingParenthesis(from: position) else {
+        guard parenthesized, let close = tokens.matchingParenthesis(from: position) else {
             throw ParseError(message: "CREATE TABLE \(table.name) without column definitions (CREATE … SELECT) cannot be replayed")
         }
         var elements: [String] = []

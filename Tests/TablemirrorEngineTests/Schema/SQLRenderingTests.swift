@@ -59,6 +59,7 @@ struct ReplayedClausesTests {
 
     @Test func ordinaryDefinitionsPass() throws {
         for text in ["CREATE TABLE t (engine INT, `union` INT, connection INT, directory INT) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
+                     "ALTER TABLE t ADD COLUMN nextval INT, ADD COLUMN setval INT, ADD COLUMN next INT, ADD COLUMN previous INT",
                      "ALTER TABLE t ADD COLUMN engine VARCHAR(10), CONVERT TO CHARACTER SET utf8mb4, ENGINE=Aria, ENGINE 'InnoDB'",
                      "CREATE TABLE t (a INT) PARTITION BY RANGE (a) (PARTITION p0 VALUES LESS THAN (10) ENGINE = InnoDB)"] {
             #expect(try problem(text) == nil, "\(text)")
