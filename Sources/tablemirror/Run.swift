@@ -15,7 +15,6 @@ struct Run: AsyncParsableCommand {
         let logger = Logger(label: "tablemirror")
         do {
             let configuration = try ConfigurationLoader.load(path: config)
-            try configuration.checkSecrets()
             let replicator = Replicator(configuration: configuration, connections: try Replicator.Connections(configuration))
             logger.info("replicating \(configuration.mappings.count) mappings to \(configuration.targets.count) targets")
             let service = ReplicatorService(replicator: replicator)

@@ -50,11 +50,7 @@ final class AlertMonitor: @unchecked Sendable {
             let conditions = Self.conditions(status.snapshot(), deadLetters: deadLetterCounts, alerts: alerts, now: now)
                 + auditFindings.values.flatMap { $0 }
             for alert in tracker.evaluate(conditions, now: now.timeIntervalSince1970) { dispatcher.send(alert) }
-            var waited = 0.0
-            while waited < Self.interval && !stop.isStopped {
-                usleep(50_000)
-                waited += 0.05
-            }
+            stop.wait(seconds: Self.interval)
         }
     }
 

@@ -16,13 +16,10 @@ enum GuardNames {
         "tm_fk_\(hash(database, table))"
     }
 
-    /// Names earlier versions gave (cut at fixed lengths), removed wherever tablemirror removes its guards.
+    /// The trigger name earlier versions gave (cut at a fixed length), removed wherever tablemirror removes its
+    /// guards. (Guard tables of any name are found by their foreign key.)
     static func legacyTrigger(_ table: String, _ event: String) -> String {
         "tm_ro_\(event)_" + String(table.prefix(50))
-    }
-
-    static func legacyGuardTable(_ database: String, _ table: String) -> String {
-        String("guard_\(database)_\(table)".prefix(64))
     }
 
     private static func readable(_ name: String, _ length: Int) -> String {

@@ -32,16 +32,21 @@ public enum ReadOnlyGuard {
     /// Which of tablemirror's triggers the replica lacks, or has with another body than tablemirror writes for this
     /// session (altered by someone, or testing for another host or login, or an earlier version's test).
     static func missingTriggers(on connection: MariaDBConnection, database: String, table: String) throws -> [String] {
-        let expected = body(condition: try writerCondition(on: connection), database: database, table: table)
-        let present = try triggers(on: connection, database: database, table: table)
+        missingTriggers(in: try triggers(on: connection, database: database, table: table), condition: try writerCondition(on: connection),
+                        database: database, table: table)
+    }
+
+    /// The same, over the table's triggers (`triggers(on:…)`) and the writer's condition already read.
+    static func missingTriggers(in present: [String: String], condition: String, database: String, table: String) -> [String] {
+        let expected = body(condition: condition, database: database, table: table)
         return ["i", "u", "d"].map { GuardNames.trigger(database, table, $0) }.filter { present[$0] != expected }
     }
 
     /// Triggers on the replica that are not tablemirror's: one that runs first could rewrite the rows tablemirror
     /// writes.
-    static func foreignTriggers(on connection: MariaDBConnection, database: String, table: String) throws -> [String] {
+    static func foreignTriggers(in present: [String: String], database: String, table: String) -> [String] {
         let ours = Set(["i", "u", "d"].map { GuardNames.trigger(database, table, $0) })
-        return try triggers(on: connection, database: database, table: table).keys.filter { !ours.contains($0) }.sorted()
+        return present.keys.filter { !ours.contains($0) }.sorted()
     }
 
     /// Lifts every guard — triggers and TRUNCATE guard — before tablemirror changes the table's structure or name
@@ -150,6 +155,4 @@ public enum ReadOnlyGuard {
             """).string(0, 0) ?? ""
         return options.contains("partitioned")
     }
-
-
 }

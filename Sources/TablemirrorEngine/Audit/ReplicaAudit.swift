@@ -58,25 +58,29 @@ public enum ReplicaAudit {
         return first.filter(second.contains)
     }
 
+    /// Each replica against its record. The writer's condition and the InnoDB ids are read once for all of them.
     private static func compare(_ entries: [ReplicaRegistry.Entry], on connection: MariaDBConnection) throws -> [Tampering] {
+        let condition = try ReadOnlyGuard.writerCondition(on: connection)
+        let ids = SchemaChangeMarker.tableIDs(of: entries.map(\.replica), on: connection)
         var found: [Tampering] = []
         for entry in entries {
             let replica = entry.replica
-            guard let now = try ReplicaRegistry.current(replica, on: connection) else {
+            guard let definition = try ReplicaRegistry.definition(of: replica, on: connection) else {
                 found.append(Tampering(replica: replica, what: "dropped"))
                 continue
             }
-            if let recorded = entry.tableID, let id = now.tableID, recorded != id {
+            if let recorded = entry.tableID, let id = ids[replica], recorded != id {
                 found.append(Tampering(replica: replica, what: "replaced, truncated or rebuilt by someone else (InnoDB table id \(id), recorded \(recorded))"))
             }
-            if now.definition != entry.definition {
+            if definition != entry.definition {
                 found.append(Tampering(replica: replica, what: "its structure was changed by someone else"))
             }
-            let missing = try ReadOnlyGuard.missingTriggers(on: connection, database: replica.database, table: replica.table)
+            let triggers = try ReadOnlyGuard.triggers(on: connection, database: replica.database, table: replica.table)
+            let missing = ReadOnlyGuard.missingTriggers(in: triggers, condition: condition, database: replica.database, table: replica.table)
             if !missing.isEmpty {
                 found.append(Tampering(replica: replica, what: "read-only triggers missing or altered: \(missing.joined(separator: ", "))"))
             }
-            let others = try ReadOnlyGuard.foreignTriggers(on: connection, database: replica.database, table: replica.table)
+            let others = ReadOnlyGuard.foreignTriggers(in: triggers, database: replica.database, table: replica.table)
             if !others.isEmpty {
                 found.append(Tampering(replica: replica, what: "triggers tablemirror did not make: \(others.joined(separator: ", "))"))
             }

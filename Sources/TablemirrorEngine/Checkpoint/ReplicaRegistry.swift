@@ -36,8 +36,10 @@ public enum ReplicaRegistry {
         var definition: String
     }
 
-    /// The name is recorded for `target`, or the table under it is a recorded one renamed (same InnoDB id: a
-    /// crash between a RENAME and its record).
+    /// Ours when the name is recorded for `target`; when the table under it is a recorded one renamed (same
+    /// InnoDB id: a crash between a RENAME and its record); or when a schema change a crash interrupted before
+    /// its bookkeeping lists it (a table that change made, not yet recorded; a refused change's list is not
+    /// trusted).
     public static func ownership(of replica: QualifiedTableName, target: String, on connection: MariaDBConnection) throws -> Ownership {
         guard try ReplicaTableSetup.exists(replica, in: connection) else { return .absent }
         let entries = try self.entries(target: target, on: connection)
@@ -46,6 +48,7 @@ public enum ReplicaRegistry {
            entries.contains(where: { $0.tableID == id }) {
             return .ours
         }
+        if let marker = try SchemaChangeMarker.read(target: target, on: connection), !marker.refused, marker.lists(replica) { return .ours }
         return .foreign
     }
 
@@ -63,10 +66,14 @@ public enum ReplicaRegistry {
     /// What the replica is now, as the registry keeps it: its InnoDB id and its definition without what changes
     /// by itself (the AUTO_INCREMENT counter); nil when there is no such table.
     static func current(_ replica: QualifiedTableName, on connection: MariaDBConnection) throws -> Entry? {
-        guard let definition = try ReplicaTableDefinition.showCreateTable(replica.quoted, on: connection) else { return nil }
-        let normalized = try ReplicaTableDefinition.createStatement(showCreateTable: definition, database: replica.database,
-                                                                    table: replica.table, toRun: false)
-        return Entry(replica: replica, tableID: SchemaChangeMarker.tableIDs(of: [replica], on: connection)[replica], definition: normalized)
+        guard let definition = try definition(of: replica, on: connection) else { return nil }
+        return Entry(replica: replica, tableID: SchemaChangeMarker.tableIDs(of: [replica], on: connection)[replica], definition: definition)
+    }
+
+    /// The replica's definition as the registry keeps it (normalized, without the AUTO_INCREMENT counter).
+    static func definition(of replica: QualifiedTableName, on connection: MariaDBConnection) throws -> String? {
+        guard let text = try ReplicaTableDefinition.showCreateTable(replica.quoted, on: connection) else { return nil }
+        return try ReplicaTableDefinition.createStatement(showCreateTable: text, database: replica.database, table: replica.table, toRun: false)
     }
 
     /// Records each replica as it is now (one that no longer exists is forgotten): after tablemirror created,

@@ -33,6 +33,19 @@ enum SchemaChangeMarker {
         var failedTables: [QualifiedTableName]
         /// The target refused the statement at `step`: it did not run.
         var refused: Bool
+
+        /// Whether the change lists `replica` among the tables it touches.
+        func lists(_ replica: QualifiedTableName) -> Bool {
+            plan.components(separatedBy: SchemaChangeMarker.planSeparator).contains(replica.quoted)
+        }
+    }
+
+    static let planSeparator = "\n;\n"
+
+    /// A change as its marker records it — its statements, then the replicas they touch — so that a change
+    /// planned differently after a restart starts over.
+    static func planText(of plan: SchemaChangePlan) -> String {
+        (plan.statements + plan.replicas.map(\.quoted)).joined(separator: planSeparator)
     }
 
     static func read(target: String, on connection: MariaDBConnection) throws(MariaDBError) -> Marker? {

@@ -1,38 +1,57 @@
 import Foundation
 
-/// Set once, from any thread (a signal handler's queue, a test), to ask long-running loops to end.
+/// Set once, from any thread (a signal handler's queue, a test), to ask long-running loops to end. A loop that
+/// pauses waits on the signal itself, so a stop wakes it at once.
 public final class StopSignal: @unchecked Sendable {
-    private let lock = NSLock()
+    private let condition = NSCondition()
     private var stopped = false
     private var actions: [@Sendable () -> Void] = []
 
     public init() {}
 
     public var isStopped: Bool {
-        lock.lock()
-        defer { lock.unlock() }
+        condition.lock()
+        defer { condition.unlock() }
         return stopped
     }
 
     public func stop() {
-        lock.lock()
-        guard !stopped else { lock.unlock(); return }
+        condition.lock()
+        guard !stopped else { condition.unlock(); return }
         stopped = true
         let pending = actions
         actions = []
-        lock.unlock()
+        condition.broadcast()
+        condition.unlock()
         for action in pending { action() }
+    }
+
+    /// Waits until stop is asked or `seconds` have passed; true when stopped.
+    @discardableResult
+    public func wait(seconds: TimeInterval) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        condition.lock()
+        defer { condition.unlock() }
+        while !stopped && condition.wait(until: deadline) {}
+        return stopped
+    }
+
+    /// Waits until stop is asked.
+    public func wait() {
+        condition.lock()
+        defer { condition.unlock() }
+        while !stopped { condition.wait() }
     }
 
     /// Runs `action` when stop is asked (at once if it already was): used to unblock a blocking read.
     func onStop(_ action: @escaping @Sendable () -> Void) {
-        lock.lock()
+        condition.lock()
         if stopped {
-            lock.unlock()
+            condition.unlock()
             action()
             return
         }
         actions.append(action)
-        lock.unlock()
+        condition.unlock()
     }
 }

@@ -150,6 +150,12 @@ public struct Configuration: Sendable, Equatable {
         _ = try source.server.password.resolve()
         for target in targets { _ = try target.server.password.resolve() }
         if admin.host != nil { _ = try admin.token.resolve() }
+        try checkKeyFiles()
+    }
+
+    /// TLS private key files are secrets too: one that group or others may read is refused like a password file.
+    /// (Passwords are checked where they are read, when connection options are made.)
+    public func checkKeyFiles() throws(EngineError) {
         let keys = ([source.server] + targets.map(\.server)).compactMap(\.tls.keyFile) + [admin.tls?.keyFile].compactMap { $0 }
         for key in keys { try SecretSource.checkPrivateFile(key, allowInsecurePermissions: allowInsecurePermissions) }
     }

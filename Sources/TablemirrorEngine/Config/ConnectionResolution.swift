@@ -11,7 +11,9 @@ extension Configuration.Server {
 }
 
 extension Replicator.Connections {
+    /// Every command's connections: passwords read (and checked) here, key files checked with them.
     public init(_ configuration: Configuration) throws(EngineError) {
+        try configuration.checkKeyFiles()
         var targets: [String: ConnectionOptions] = [:]
         for target in configuration.targets { targets[target.name] = try target.server.connectionOptions() }
         self.init(source: try configuration.source.server.connectionOptions(), targets: targets)

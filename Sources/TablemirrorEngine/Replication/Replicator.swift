@@ -68,7 +68,7 @@ public final class Replicator: Sendable {
         finished.wait()
         // Targets that stopped on an error wait for the operator: the daemon stays up (alerts repeat, status
         // answers) until told to stop.
-        while !stop.isStopped { usleep(100_000) }
+        stop.wait()
     }
 
     /// Runs one target's pipeline again and again until stopped or permanently failed.
@@ -116,8 +116,7 @@ public final class Replicator: Sendable {
                     $0.lastError = "\(underlying)"
                 }
                 let wait = min(backoff.maximum, backoff.first * Double(1 << min(attempt - 1, 16)))
-                let until = Date().addingTimeInterval(wait)
-                while !stop.isStopped && Date() < until { usleep(50_000) }
+                stop.wait(seconds: wait)
             }
         }
         status.update(name) { $0.state = .finished }
@@ -132,8 +131,7 @@ public final class Replicator: Sendable {
                 let requests = (try? CopyProgressStore.unfinished(target: name, on: connection)) ?? []
                 if let since, requests.contains(where: { $0.state == .requested && (Double($0.generation) ?? 0) > since }) { return true }
             }
-            let until = Date().addingTimeInterval(2)
-            while !stop.isStopped && Date() < until { usleep(50_000) }
+            stop.wait(seconds: 2)
         }
         return false
     }

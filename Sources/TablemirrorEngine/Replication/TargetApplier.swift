@@ -81,14 +81,11 @@ final class TargetApplier {
     private func setAsideForeignTables() throws {
         try ReplicaRegistry.dropStaleClaims(target: name, on: connection)
         let upgrading = try checkpoint != nil && !ReplicaRegistry.isInitialised(target: name, on: connection)
-        let interrupted = try interruptedChangeReplicas()
         for (source, route) in plan.routes.sorted(by: { $0.key.description < $1.key.description }) {
             let (database, table) = (route.apply.database, route.apply.table)
             switch try ReplicaRegistry.ownership(of: route.apply.replica, target: name, on: connection) {
             case .absent:
                 continue
-            case .foreign where interrupted.contains(route.apply.replica.quoted):
-                continue  // made by a schema change a crash interrupted: recorded when it resumes
             case .foreign:
                 guard upgrading, try ReadOnlyGuard.hasTablemirrorTriggers(on: connection, database: database, table: table) else {
                     setAside(source, route: route)
@@ -107,13 +104,6 @@ final class TargetApplier {
         }
         // Only once every replica was looked at: one left out by an error keeps its chance at the next start.
         try ReplicaRegistry.markInitialised(target: name, on: connection)
-    }
-
-    /// The replicas (quoted) of a schema change a crash interrupted before its bookkeeping: they may exist
-    /// unrecorded, and are the change's own (its marker lists them; a refused change's are not trusted).
-    private func interruptedChangeReplicas() throws -> Set<String> {
-        guard let marker = try SchemaChangeMarker.read(target: name, on: connection), !marker.refused else { return [] }
-        return Set(marker.plan.components(separatedBy: "\n;\n"))
     }
 
     /// Mapped tables set aside because a foreign table holds their replica's name, with their routes (an operator's
@@ -154,11 +144,9 @@ final class TargetApplier {
     func structuresAtCheckpoint(routeFor: (QualifiedTableName) -> ReplicationPlan.Route?) throws -> [QualifiedTableName: TableSchemaHint] {
         guard let position = checkpoint?.position else { return [:] }
         let history = try SchemaHistoryStore.latest(target: name, on: connection)
-        let interrupted = try interruptedChangeReplicas()
         for (table, structure) in history where structure != nil && plan.routes[table] == nil {
-            guard let route = routeFor(table), setAside[table] == nil else { continue }
-            let ownership = try ReplicaRegistry.ownership(of: route.apply.replica, target: name, on: connection)
-            if ownership == .ours || (ownership == .foreign && interrupted.contains(route.apply.replica.quoted)) {
+            if let route = routeFor(table), setAside[table] == nil,
+               try ReplicaRegistry.ownership(of: route.apply.replica, target: name, on: connection) == .ours {
                 plan.routes[table] = route
             }
         }
@@ -259,11 +247,8 @@ final class TargetApplier {
         if isOpen { try commitGroup() }
         guard !isOpen else { throw EngineError.invalidArgument("schema change at \(work.position) inside an unfinished transaction") }
         var work = work
-        // Tables a change interrupted by a crash made, not yet recorded, are that change's own (its marker lists
-        // them); every other table is looked at.
-        let interrupted = try interruptedChangeReplicas()
         let isForeign = { (table: QualifiedTableName) throws -> Bool in
-            try !interrupted.contains(table.quoted) && ReplicaRegistry.ownership(of: table, target: self.name, on: self.connection) == .foreign
+            try ReplicaRegistry.ownership(of: table, target: self.name, on: self.connection) == .foreign
         }
         let foreign = try work.plan.replicas.filter(isForeign)
         if let parking = try work.plan.parkings.first(where: isForeign) {

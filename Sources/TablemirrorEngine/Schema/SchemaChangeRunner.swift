@@ -74,16 +74,11 @@ struct SchemaChangeRunner {
         }
     }
 
-    /// The plan as its marker records it: a restart that plans differently starts over.
-    static func planText(of plan: SchemaChangePlan) -> String {
-        (plan.statements + plan.replicas.map(\.quoted)).joined(separator: "\n;\n")
-    }
-
     /// Runs `work` on a target whose routes are `routesBefore` until then.
     func run(_ work: SchemaChangeWork, routesBefore: [QualifiedTableName: ReplicationPlan.Route]) throws -> SchemaChangeOutcome {
         let plan = work.plan
         let replicas = plan.replicas
-        let planText = Self.planText(of: plan)
+        let planText = SchemaChangeMarker.planText(of: plan)
         var step = 0
         if let marker = try SchemaChangeMarker.read(target: target, on: connection), marker.position == work.position, marker.plan == planText {
             let ours = { (text: String) in plan.statements.contains(text) || text.hasPrefix(Self.indexStatementPrefix) }
