@@ -13,6 +13,8 @@
 #   apply    tablemirror's catch-up throughput (and steady-state lag) against MariaDB's own replication,
 #            single-threaded and parallel, on the same sysbench backlog (~1M row changes), in one run;
 #            servers on 127.0.0.1:33081-33084. Writes <!-- apply:begin/end --> in BENCHMARKS.md.
+#   guards   what the read-only triggers cost per row (none, the earlier user-name test, the exact-account
+#            test), on one server on 127.0.0.1:33091 (scripts/bench/guards.sh). Writes <!-- guards:begin/end -->.
 #            Knobs: BENCH_APPLY_INSERT_EVENTS (200000), BENCH_APPLY_WRITE_EVENTS (200000),
 #            BENCH_APPLY_TABLE_SIZE (100000), BENCH_APPLY_LAG_SECONDS (30; 0 skips the lag phase),
 #            BENCH_APPLY_LAG_RATE (default: half the source's unthrottled oltp_write_only rate),
@@ -28,7 +30,7 @@ log() { echo "bench.sh: $*" >&2; }
 
 usage() {
     echo "usage: scripts/bench.sh BENCHMARK" >&2
-    echo "benchmarks: decode apply" >&2
+    echo "benchmarks: decode apply guards" >&2
 }
 
 export TM_SERVERS_DIR=${TM_SERVERS_DIR:-/tmp/tablemirror-servers}
@@ -433,6 +435,12 @@ case "$benchmark" in
         # shellcheck source=bench/apply.sh
         source scripts/bench/apply.sh
         bench_apply
+        ;;
+    guards)
+        work=$(mktemp -d /tmp/tablemirror-bench.XXXXXX)
+        # shellcheck source=bench/guards.sh
+        source scripts/bench/guards.sh
+        bench_guards
         ;;
     ""|-h|--help)
         usage

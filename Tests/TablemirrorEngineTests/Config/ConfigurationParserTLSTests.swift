@@ -40,8 +40,9 @@ struct ConfigurationParserTLSTests {
             target: "    tls: { mode: verify_ca, ca_file: /etc/tm/ca.pem }")
         let source = try configuration.source.server.connectionOptions().tls
         #expect(source == ConnectionTLS(mode: .verifyIdentity, caFile: "/etc/tm/ca.pem", certFile: "/etc/tm/c.pem", keyFile: "/etc/tm/c.key"))
-        let connections = try Replicator.Connections(configuration)
-        #expect(connections.targets["orders"]?.tls == ConnectionTLS(mode: .verifyCA, caFile: "/etc/tm/ca.pem"))
+        #expect(try configuration.targets.first?.server.connectionOptions().tls == ConnectionTLS(mode: .verifyCA, caFile: "/etc/tm/ca.pem"))
+        // The key file is a secret: a missing (or loose) one stops every command before it connects.
+        #expect(throws: EngineError.self) { try Replicator.Connections(configuration) }
         for mode in ["disabled", "preferred", "required"] {
             #expect(try parse(source: ", tls: { mode: \(mode) }").source.server.tls.mode.rawValue == mode)
         }
