@@ -19,11 +19,17 @@ tm_ensure_build_deps
 tm_ensure_packages openssl
 command -v swift >/dev/null 2>&1 || { echo "test.sh: swift is not on PATH" >&2; exit 1; }
 
-fixtures="$root/../shared/fixtures"
-[ -d "$fixtures" ] || {
-    echo "test.sh: $fixtures is missing (the shared fixtures must sit beside the repository, in ../shared/fixtures)" >&2
-    exit 1
-}
+# The binlog fixtures are the project's shared folder, checked out beside the repository (../shared). A clone
+# without them runs every other test; the fixture suites report themselves skipped.
+fixtures=${TM_TEST_FIXTURES:-$root/../shared/fixtures}
+if [ -d "$fixtures/binlogs" ]; then
+    TM_TEST_FIXTURES=$(cd "$fixtures" && pwd)
+else
+    echo "test.sh: no binlog fixtures at $fixtures: the suites that decode them are skipped. They come from the" \
+        "project's shared folder, checked out beside the repository as ../shared (or set TM_TEST_FIXTURES)." >&2
+    TM_TEST_FIXTURES=$fixtures
+fi
+export TM_TEST_FIXTURES
 
 export TM_SERVERS_DIR=${TM_SERVERS_DIR:-/tmp/tablemirror-test-servers}
 export TM_TEST_SOURCE_HOST=127.0.0.1
@@ -36,8 +42,6 @@ export TM_TEST_PLAIN_PORT=${TM_TEST_PLAIN_PORT:-$((TM_TEST_SOURCE_PORT + 2))}
 export TM_TEST_USER=tm
 export TM_TEST_PASSWORD=${TM_TEST_PASSWORD:-tm-test-pw}
 export TM_TEST_SOURCE_SOCKET="$TM_SERVERS_DIR/tm-test-source/mariadbd.sock"
-TM_TEST_FIXTURES=$(cd "$fixtures" && pwd)
-export TM_TEST_FIXTURES
 
 # Two runs sharing TM_SERVERS_DIR would restart each other's server; refuse rather than interfere.
 mkdir -p "$TM_SERVERS_DIR"

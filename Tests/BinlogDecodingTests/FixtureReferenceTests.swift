@@ -13,7 +13,7 @@ import Testing
 /// bytes, rather than parsing the tool's output back into values: the printed forms are a function of the
 /// stored bytes, so rendering is exact, while parsing them back would not be (its string quoting, for one,
 /// cannot be inverted).
-@Suite("Fixture reference decodings")
+@Suite("Fixture reference decodings", .enabled(if: Fixtures.isAvailable, Fixtures.missingComment))
 struct FixtureReferenceTests {
     static let fixtures = ReferenceFixture.all()
 

@@ -4,6 +4,8 @@ public struct ChangeStream: Sendable {
     public private(set) var file: String
     public private(set) var gtid: String?
     public private(set) var transactionStart: BinlogPosition?
+    /// Where the next event starts in `file`: the end of the last event placed, nil until one is.
+    public private(set) var offset: UInt64?
 
     public init(file: String) {
         self.file = file
@@ -11,12 +13,44 @@ public struct ChangeStream: Sendable {
 
     /// Changes that one event contributes (most contribute none or one).
     public mutating func changes(for event: DecodedEvent) -> [Change] {
-        let header = event.header
-        let end = UInt64(header.nextPosition)
-        let start = end >= UInt64(header.eventLength) ? end - UInt64(header.eventLength) : 0
-        switch event.body {
-        case let .rotate(rotate):
+        let (start, end) = place(event.header)
+        if case let .rotate(rotate) = event.body {
             file = rotate.nextFileName
+            offset = rotate.position
+            return []
+        }
+        return changes(for: event, start: start, end: end)
+    }
+
+    /// Event types whose zero end position means "not a place in the file" (the stream's made-up format
+    /// description and rotate, heartbeats), not "counted from the last one".
+    private static let unplacedWhenZero: Set<UInt8> = [
+        EventType.formatDescription.rawValue, EventType.rotate.rawValue, EventType.heartbeat.rawValue,
+        EventType.heartbeatV2.rawValue,
+    ]
+
+    /// The event's start and end offsets. MariaDB 11.4+ (binlog_legacy_event_pos=OFF) writes end position 0
+    /// for the events inside a transaction; they follow each other in the file, so their places are counted
+    /// from the last real position, never reported as 0.
+    private mutating func place(_ header: EventHeader) -> (start: UInt64, end: UInt64) {
+        let length = UInt64(header.eventLength)
+        if header.nextPosition != 0 {
+            let end = UInt64(header.nextPosition)
+            offset = end
+            return (end >= length ? end - length : 0, end)
+        }
+        let artificial = header.flags & EventHeader.artificialFlag != 0
+        guard !artificial, !Self.unplacedWhenZero.contains(header.typeCode), let start = offset else {
+            return (offset ?? 0, offset ?? 0)
+        }
+        offset = start + length
+        return (start, start + length)
+    }
+
+    private mutating func changes(for event: DecodedEvent, start: UInt64, end: UInt64) -> [Change] {
+        let header = event.header
+        switch event.body {
+        case .rotate:
             return []
         case let .mariadbGTID(event):
             gtid = event.gtid.description
@@ -38,12 +72,7 @@ public struct ChangeStream: Sendable {
             }
         case let .transactionPayload(inner):
             // Events inside a payload have no positions of their own: they are at the payload's.
-            return inner.flatMap { event -> [Change] in
-                var event = event
-                event.header.nextPosition = header.nextPosition
-                event.header.eventLength = header.eventLength
-                return changes(for: event)
-            }
+            return inner.flatMap { event in changes(for: event, start: start, end: end) }
         default:
             return []
         }

@@ -1,6 +1,8 @@
 /// The common 19-byte header that starts every binlog event.
 public struct EventHeader: Sendable, Equatable {
     public static let length = 19
+    /// LOG_EVENT_ARTIFICIAL_F: made up by the server for a stream (a fake rotate), at no place in any file.
+    public static let artificialFlag: UInt16 = 0x20
 
     public var timestamp: UInt32
     public var typeCode: UInt8

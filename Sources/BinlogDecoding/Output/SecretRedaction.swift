@@ -1,52 +1,118 @@
-/// Statements in a binlog can carry passwords (`CREATE USER … IDENTIFIED BY 'secret'`, `SET PASSWORD = …`).
-/// Everything tablemirror prints or stores goes through this first, so no secret leaves it.
+/// Statements in a binlog can carry passwords and password hashes (`CREATE USER … IDENTIFIED BY 'secret'`,
+/// `ALTER USER … IDENTIFIED WITH 'plugin' AS 'hash'`, `SET PASSWORD = …`). Everything tablemirror prints or
+/// stores goes through this first, so no secret leaves it.
+///
+/// The statement is read as the server reads it, one Unicode scalar at a time, skipping quoted text and
+/// comments, so a keyword inside a literal arms nothing. A literal (string, hex or number) right after `BY`,
+/// `USING`, `AS`, `PASSWORD` or `=` — possibly behind `(` — is a secret; the authentication plugin named after
+/// `WITH` or `VIA` is not, and stays readable.
 public enum SecretRedaction {
-    /// Keywords after which the next quoted literal is a secret.
-    private static let markers = ["IDENTIFIED BY", "IDENTIFIED WITH", "IDENTIFIED VIA", "USING", "PASSWORD(",
-                                  "PASSWORD =", "PASSWORD=", "PASSWORD '", "PASSWORD \"", "AS '"]
+    private static let replacement = "<redacted>"
+    private static let arming: Set<String> = ["BY", "USING", "AS", "PASSWORD", "OLD_PASSWORD"]
 
     public static func redact(_ statement: String) -> String {
-        let upper = statement.uppercased()
+        let scalars = Array(statement.unicodeScalars)
         // Only account statements carry secrets; leave everything else untouched (and fast).
-        guard upper.contains("PASSWORD") || upper.contains("IDENTIFIED") else { return statement }
-        var characters = Array(statement)
-        let upperCharacters = Array(upper)
-        guard characters.count == upperCharacters.count else { return "<statement with credentials redacted>" }
+        guard containsAccountKeyword(scalars) else { return statement }
+        var out = String.UnicodeScalarView()
+        var armed = false
         var index = 0
-        var afterMarker = false
-        while index < characters.count {
-            if !afterMarker, markers.contains(where: { matches($0, upperCharacters, at: index) }) {
-                afterMarker = true
-            }
-            let character = characters[index]
-            if afterMarker, character == "'" || character == "\"" {
-                // Replace the literal's content up to its closing quote (doubled quotes stay inside).
-                var end = index + 1
-                while end < characters.count {
-                    if characters[end] == character {
-                        if end + 1 < characters.count && characters[end + 1] == character { end += 2; continue }
-                        break
-                    }
-                    if characters[end] == "\\" { end += 1 }
-                    end += 1
+        while index < scalars.count {
+            let scalar = scalars[index]
+            if scalar == "'" || scalar == "\"" || scalar == "`" {
+                let end = closingQuote(scalars, from: index)
+                if armed && scalar != "`" {
+                    out.append(scalar)
+                    out.append(contentsOf: replacement.unicodeScalars)
+                    if end < scalars.count { out.append(scalar) }
+                } else {
+                    out.append(contentsOf: scalars[index..<min(end + 1, scalars.count)])
                 }
-                let closing = min(end, characters.count)
-                characters.replaceSubrange((index + 1)..<closing, with: Array("<redacted>"))
-                index += "<redacted>".count + 2
-                afterMarker = false
-                continue
+                armed = false
+                index = end + 1
+            } else if scalar == "/" && index + 1 < scalars.count && scalars[index + 1] == "*" {
+                // An executable comment's content is code the server runs: read on inside it. Any other comment
+                // is copied as it is and neither arms nor disarms.
+                if let opener = executableCommentOpener(scalars, at: index) {
+                    out.append(contentsOf: scalars[index..<(index + opener)])
+                    index += opener
+                    continue
+                }
+                let end = commentEnd(scalars, from: index)
+                out.append(contentsOf: scalars[index..<end])
+                index = end
+            } else if isWordScalar(scalar) {
+                var end = index
+                while end < scalars.count && isWordScalar(scalars[end]) { end += 1 }
+                let word = String(String.UnicodeScalarView(scalars[index..<end])).uppercased()
+                if armed && (scalar.properties.numericType != nil || word.hasPrefix("0X")) {
+                    // A hash written as a hex or number literal (MySQL logs some as 0x…).
+                    out.append(contentsOf: replacement.unicodeScalars)
+                    armed = false
+                } else {
+                    out.append(contentsOf: scalars[index..<end])
+                    armed = arming.contains(word)
+                }
+                index = end
+            } else {
+                out.append(scalar)
+                if scalar == "=" {
+                    armed = true
+                } else if !scalar.properties.isWhitespace && scalar != "(" {
+                    armed = false
+                }
+                index += 1
             }
-            index += 1
         }
-        return String(characters)
+        return String(out)
     }
 
-    private static func matches(_ marker: String, _ text: [Character], at index: Int) -> Bool {
-        var position = index
-        for character in marker {
-            guard position < text.count, text[position] == character else { return false }
-            position += 1
+    private static func containsAccountKeyword(_ scalars: [Unicode.Scalar]) -> Bool {
+        var index = 0
+        while index < scalars.count {
+            guard isWordScalar(scalars[index]) else { index += 1; continue }
+            var end = index
+            while end < scalars.count && isWordScalar(scalars[end]) { end += 1 }
+            let word = String(String.UnicodeScalarView(scalars[index..<end])).uppercased()
+            if word == "PASSWORD" || word == "IDENTIFIED" { return true }
+            index = end
         }
-        return true
+        return false
+    }
+
+    private static func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
+        scalar == "_" || scalar == "$" || (scalar.isASCII ? scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) : true)
+    }
+
+    /// Index of the quote closing the literal opened at `start` (doubled quotes and backslash escapes stay
+    /// inside), or `scalars.count` when it is never closed.
+    private static func closingQuote(_ scalars: [Unicode.Scalar], from start: Int) -> Int {
+        let quote = scalars[start]
+        var index = start + 1
+        while index < scalars.count {
+            if scalars[index] == quote {
+                if index + 1 < scalars.count && scalars[index + 1] == quote { index += 2; continue }
+                return index
+            }
+            if scalars[index] == "\\" && quote != "`" { index += 1 }
+            index += 1
+        }
+        return scalars.count
+    }
+
+    /// Length of `/*!` or `/*M!` at `start`, or nil for a plain comment.
+    private static func executableCommentOpener(_ scalars: [Unicode.Scalar], at start: Int) -> Int? {
+        let rest = scalars[(start + 2)...].prefix(2)
+        if rest.first == "!" { return 3 }
+        return rest.elementsEqual(["M", "!"]) ? 4 : nil
+    }
+
+    private static func commentEnd(_ scalars: [Unicode.Scalar], from start: Int) -> Int {
+        var index = start + 2
+        while index + 1 < scalars.count {
+            if scalars[index] == "*" && scalars[index + 1] == "/" { return index + 2 }
+            index += 1
+        }
+        return scalars.count
     }
 }

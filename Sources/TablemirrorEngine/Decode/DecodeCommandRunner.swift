@@ -59,7 +59,8 @@ public enum DecodeCommandRunner {
         }
     }
 
-    /// Runs on the decoding thread: reads the input, decodes it, and hands changes over in batches.
+    /// Runs on the decoding thread: reads the input, decodes it, and hands changes over in batches. What was
+    /// decoded before an error is handed over before the error, so it is printed first.
     private static func decode(_ request: DecodeRequest, into queue: BoundedQueue<[Change]>) throws -> String {
         var batch: [Change] = []
         batch.reserveCapacity(256)
@@ -70,6 +71,7 @@ public enum DecodeCommandRunner {
                 batch.removeAll(keepingCapacity: true)
             }
         }
+        defer { if !batch.isEmpty { queue.put(batch) } }
         let session: DecodeSession
         switch request.input {
         case let .files(paths):
@@ -96,7 +98,6 @@ public enum DecodeCommandRunner {
             do { source = try RemoteEventSource(options, request: resolved) } catch { throw EngineError.database(error) }
             try session.run(source, handle: hand)
         }
-        if !batch.isEmpty { queue.put(batch) }
         return summary(session)
     }
 

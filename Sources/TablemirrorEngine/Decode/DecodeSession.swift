@@ -23,7 +23,6 @@ public final class DecodeSession {
     public func run(_ source: RawEventSource, idle: () throws -> Void = {}, handle: (Change) throws -> Void) throws {
         decoder.checksumBeforeFormatDescription = source.checksumBeforeFormatDescription
         changeStream = ChangeStream(file: source.initialFileName)
-        var offset: UInt64 = 4
         while let bytes = try source.nextEvent() {
             let event: DecodedEvent
             do {
@@ -31,12 +30,10 @@ public final class DecodeSession {
                 if case let .tableMap(map) = event.body { try loadHintIfNeeded(for: map) }
             } catch let error as BinlogDecodingError {
                 throw EngineError.corruptEvent(source: source.sourceName,
-                                               position: BinlogPosition(file: changeStream.file, offset: offset),
+                                               position: BinlogPosition(file: changeStream.file, offset: changeStream.offset ?? 4),
                                                underlying: error)
             }
             eventCount += 1
-            let end = UInt64(event.header.nextPosition)
-            if end > 0 { offset = end }
             for change in changeStream.changes(for: event) {
                 if case .row = change { rowCount += 1 }
                 try handle(change)

@@ -3,7 +3,7 @@ import Testing
 
 /// Feeds truncated, bit-flipped and length-corrupted events to the decoder: each must end in a value or a
 /// typed error — never a crash, a hang or an allocation the input does not justify.
-@Suite("Corrupt events")
+@Suite("Corrupt events", .enabled(if: Fixtures.isAvailable, Fixtures.missingComment))
 struct CorruptEventTests {
     /// A small deterministic generator (SplitMix64), so a failure reproduces from its seed.
     struct SeededGenerator: RandomNumberGenerator {

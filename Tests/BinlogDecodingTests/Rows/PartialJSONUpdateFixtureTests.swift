@@ -3,6 +3,7 @@ import Testing
 
 /// MySQL 8's PARTIAL_UPDATE_ROWS_EVENT from a real server (binlog_row_image=MINIMAL,
 /// binlog_row_value_options=PARTIAL_JSON): `UPDATE t SET j = JSON_REPLACE(j, '$.age', age2), age2 = ...`.
+@Suite(.enabled(if: Fixtures.isAvailable, Fixtures.missingComment))
 struct PartialJSONUpdateFixtureTests {
     @Test func diffsCarryTheNewValueOfTheSameRow() throws {
         let path = try #require(Fixtures.binlogFiles().first { $0.hasSuffix("json.binlog.000001") })

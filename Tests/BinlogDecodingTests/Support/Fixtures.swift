@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import BinlogDecoding
+import Testing
 
 /// The binlog files in ../shared/fixtures (or $TM_TEST_FIXTURES), split into events.
 enum Fixtures {
@@ -11,6 +12,14 @@ enum Fixtures {
         let parts = #filePath.split(separator: "/").dropLast(4)
         return "/" + parts.joined(separator: "/") + "/../shared/fixtures"
     }
+
+    /// Whether the fixtures are there: a repository cloned alone has none, and its fixture suites are skipped.
+    static var isAvailable: Bool { access(root + "/binlogs", F_OK) == 0 }
+
+    static let missingComment: Comment = """
+        skipped: no binlog fixtures at \(root)/binlogs. They are the project's shared folder, checked out beside \
+        the repository as ../shared (or anywhere, named by TM_TEST_FIXTURES)
+        """
 
     static func binlogFiles() -> [String] {
         var files: [String] = []
