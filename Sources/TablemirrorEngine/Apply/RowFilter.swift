@@ -2,12 +2,20 @@ import BinlogDecoding
 import MariaDBClient
 
 /// A mapping's `where` condition applied to row changes. The condition is evaluated by the target server
-/// itself, over the decoded values, so it means exactly what it means in SQL (types, collations, NULLs).
+/// itself, over the decoded values put in a temporary table shaped like the replica, so it means exactly what
+/// the same WHERE means on the source: ENUM and SET by their members, BIT as bits, text under the column's
+/// collation, DECIMAL and temporal values by their types, NULLs as NULLs.
 /// An update that moves a row into the filter becomes an insert there, one that moves it out a delete.
 struct RowFilter {
     let condition: String
+    /// The replica (`db`.`table`, quoted) whose columns the temporary table copies.
+    let replica: String
     /// Rows evaluated per query.
     static let batchSize = 256
+    /// tablemirror's own temporary table, in its control schema: a session's temporary table hides a real
+    /// table of the same name, so it must never share a name with one that might exist in a replicated database.
+    static let imageTable = "\(SQLLiteral.identifier(CheckpointStore.schema)).`row_filter_images`"
+    static let rowNumberColumn = "__tablemirror_row"
 
     /// Why `condition` cannot be a row filter, or nil. It is the operator's SQL, run on the source (the copy's
     /// WHERE) and on the target (the stream's test), so it must stay one condition over the row: one statement,
@@ -73,19 +81,41 @@ struct RowFilter {
         return result
     }
 
-    /// `SELECT (condition) IS TRUE FROM (SELECT 0 AS __tm_n, v AS c, … UNION ALL …) r ORDER BY __tm_n`.
+    /// Each image's verdict: the images go into a temporary table made with `CREATE TEMPORARY TABLE … SELECT *
+    /// FROM replica LIMIT 0`, which copies every column's type, character set and collation (not keys, not
+    /// triggers), and the condition is read from there. Temporary tables neither commit the open transaction nor
+    /// reach other sessions.
     private func evaluate(_ images: [(RowImage, [String])], using connection: MariaDBConnection) throws -> [Bool] {
-        var rows: [String] = []
-        for (number, (image, names)) in images.enumerated() {
-            var select = "SELECT \(number) AS `__tm_n`"
-            for (index, value) in image.values.enumerated() {
-                guard let value else { continue }
-                select += ", " + SQLLiteral.render(value, column: names[index]) + " AS " + SQLLiteral.identifier(names[index])
-            }
-            rows.append(select)
+        guard let names = images.first?.1 else { return [] }
+        guard !names.contains(Self.rowNumberColumn) else {
+            throw EngineError.invalidArgument("\(replica) has a column named \(Self.rowNumberColumn), which its row filter needs for itself")
         }
+        var insert = "INSERT INTO \(Self.imageTable) (\(SQLLiteral.identifier(Self.rowNumberColumn)), "
+            + names.map(SQLLiteral.identifier).joined(separator: ", ") + ") VALUES "
+        for (number, (image, _)) in images.enumerated() {
+            insert += number == 0 ? "(" : ", ("
+            insert += String(number)
+            for (index, value) in image.values.enumerated() {
+                // A partial image (binlog_row_image MINIMAL or NOBLOB) would be judged on defaults: refuse it.
+                guard let value else {
+                    throw EngineError.invalidArgument(
+                        "the row filter on \(replica) needs whole row images, and the source logged \(names[index]) without its value "
+                            + "(set binlog_row_image=FULL on the source)")
+                }
+                insert += ", "
+                SQLLiteral.render(value, column: names[index], into: &insert)
+            }
+            insert += ")"
+        }
+        try connection.execute("DROP TEMPORARY TABLE IF EXISTS \(Self.imageTable)")
+        try connection.execute("""
+            CREATE TEMPORARY TABLE \(Self.imageTable) (\(SQLLiteral.identifier(Self.rowNumberColumn)) BIGINT UNSIGNED NOT NULL) \
+            SELECT * FROM \(replica) LIMIT 0
+            """)
+        try connection.execute(insert)
         let result = try connection.query(
-            "SELECT (\(condition)) IS TRUE FROM (\(rows.joined(separator: " UNION ALL "))) AS `__tm_row` ORDER BY `__tm_n`")
+            "SELECT (\(condition)) IS TRUE FROM \(Self.imageTable) ORDER BY \(SQLLiteral.identifier(Self.rowNumberColumn))")
+        try connection.execute("DROP TEMPORARY TABLE \(Self.imageTable)")
         return result.rows.indices.map { result.string($0, 0) == "1" }
     }
 }

@@ -190,7 +190,7 @@ final class TargetApplier {
             for table in order {
                 guard let route = plan.routes[table], var changes = byTable[table] else { continue }
                 if let condition = route.rowFilter {
-                    changes = try RowFilter(condition: condition).apply(to: changes, using: connection)
+                    changes = try RowFilter(condition: condition, replica: route.apply.qualifiedName).apply(to: changes, using: connection)
                 }
                 if isCareful {
                     try applyOneByOne(changes, route: route)
