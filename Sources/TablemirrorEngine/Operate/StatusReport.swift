@@ -29,6 +29,8 @@ public struct StatusReport: Sendable {
         /// From the running daemon: mapped source tables not replicated here because a table tablemirror did not
         /// make holds their replica's name (source table → that table).
         public var foreignTables: [String: String] = [:]
+        /// Mapped source names (or patterns) that match no table on the source yet: replicated once created.
+        public var awaitedTables: [String] = []
     }
 
     /// Whether a daemon answered on the admin endpoint.
@@ -46,16 +48,19 @@ public struct StatusReport: Sendable {
         let daemon = AdminClient.status(configuration.admin)
         report.daemonRunning = daemon != nil
         var sizes: [String: UInt64] = [:]
+        var awaited: [String: [String]] = [:]
         do {
             let source = try MariaDBConnection(connections.source)
             report.sourceEncryption = ReplicatorStatus.ConnectionEncryption(cipher: source.tlsCipher)
             report.head = try SourceHead.read(source)
             sizes = try TargetLag.binlogSizes(source)
+            awaited = try ReplicationPlan.unmatchedSources(configuration, source: source)
         } catch {
             report.sourceError = "\(error)"
         }
         for target in configuration.targets {
             var entry = Target(name: target.name, state: "unreachable")
+            entry.awaitedTables = awaited[target.name] ?? []
             do {
                 guard let options = connections.targets[target.name] else { throw EngineError.invalidArgument("no connection") }
                 let connection = try MariaDBConnection(options)
@@ -137,6 +142,9 @@ public struct StatusReport: Sendable {
             for (source, table) in target.foreignTables.sorted(by: { $0.key < $1.key }) {
                 lines.append("  \(source): not replicated, \(table) is a table tablemirror did not make (rename it away, or tablemirror adopt)")
             }
+            for source in target.awaitedTables {
+                lines.append("  \(source): mapped, but no such table on the source yet (replicated from its CREATE TABLE on)")
+            }
         }
         return lines
     }
@@ -159,6 +167,7 @@ public struct StatusReport: Sendable {
             fields.append("\"daemon_target_tls\":" + Self.tlsJSON(target.daemonTargetEncryption))
             fields.append("\"foreign_tables\":{" + target.foreignTables.sorted { $0.key < $1.key }
                 .map { "\(Self.jsonString($0.key)):\(Self.jsonString($0.value))" }.joined(separator: ",") + "}")
+            fields.append("\"awaited_tables\":[" + target.awaitedTables.map(Self.jsonString).joined(separator: ",") + "]")
             fields.append("\"tables\":{" + target.tablesAppliedAt.sorted(by: { $0.key < $1.key }).map {
                 "\(Self.jsonString($0.key)):{\"last_applied_at\":\(Self.jsonString(Self.iso(Date(timeIntervalSince1970: $0.value))))}"
             }.joined(separator: ",") + "}")

@@ -26,18 +26,16 @@ public struct ReplicationPlan: Sendable {
             .sorted { $0.description < $1.description }
     }
 
+    /// Mappings whose source matches no table yet (a name not created, a pattern with nothing under it):
+    /// nothing is replicated for them until such a table is created, and then from its CREATE TABLE on.
+    public var unmatchedMappings: [Configuration.Mapping] = []
+
     /// Lists the source's tables, matches them against the mappings, and reads each table's key.
     public static func resolve(_ configuration: Configuration, source: MariaDBConnection) throws -> ReplicationPlan {
-        let tables = try source.query("""
-            SELECT TABLE_SCHEMA, TABLE_NAME FROM information_schema.TABLES
-            WHERE TABLE_TYPE = 'BASE TABLE' AND TABLE_SCHEMA NOT IN ('mysql', 'information_schema', 'performance_schema', 'sys')
-            ORDER BY TABLE_SCHEMA, TABLE_NAME
-            """)
+        let tables = try sourceTables(source)
         var targets = configuration.targets.map { TargetPlan(target: $0, routes: [:]) }
-        for row in tables.rows.indices {
-            guard let database = tables.string(row, 0), let table = tables.string(row, 1) else { continue }
-            let name = QualifiedTableName(database: database, table: table)
-            guard configuration.mappings.contains(where: { $0.source.matches(database: database, table: table) }) else { continue }
+        for name in tables {
+            guard configuration.mappings.contains(where: { $0.source.matches(database: name.database, table: name.table) }) else { continue }
             let key = try SchemaHintLoader.load(name, from: source)?.primaryKey ?? []
             for index in targets.indices {
                 guard var route = route(for: name, target: targets[index].target, in: configuration) else { continue }
@@ -45,7 +43,33 @@ public struct ReplicationPlan: Sendable {
                 targets[index].routes[name] = route
             }
         }
-        return ReplicationPlan(targets: targets)
+        return ReplicationPlan(targets: targets, unmatchedMappings: unmatched(configuration.mappings, among: tables))
+    }
+
+    /// The source's base tables, outside the server's own schemas.
+    static func sourceTables(_ source: MariaDBConnection) throws -> [QualifiedTableName] {
+        let tables = try source.query("""
+            SELECT TABLE_SCHEMA, TABLE_NAME FROM information_schema.TABLES
+            WHERE TABLE_TYPE = 'BASE TABLE' AND TABLE_SCHEMA NOT IN ('mysql', 'information_schema', 'performance_schema', 'sys')
+            ORDER BY TABLE_SCHEMA, TABLE_NAME
+            """)
+        return tables.rows.indices.compactMap { row in
+            guard let database = tables.string(row, 0), let table = tables.string(row, 1) else { return nil }
+            return QualifiedTableName(database: database, table: table)
+        }
+    }
+
+    static func unmatched(_ mappings: [Configuration.Mapping], among tables: [QualifiedTableName]) -> [Configuration.Mapping] {
+        mappings.filter { mapping in !tables.contains { mapping.source.matches(database: $0.database, table: $0.table) } }
+    }
+
+    /// For `status`: each target's mappings that match no source table yet (their source names or patterns).
+    public static func unmatchedSources(_ configuration: Configuration, source: MariaDBConnection) throws -> [String: [String]] {
+        var byTarget: [String: [String]] = [:]
+        for mapping in unmatched(configuration.mappings, among: try sourceTables(source)) {
+            for destination in mapping.destinations { byTarget[destination.target, default: []].append(mapping.source.description) }
+        }
+        return byTarget
     }
 
     /// Where the first mapping that covers `table` and names `target` puts it there (its key columns unknown).

@@ -40,6 +40,9 @@ public final class Replicator: Sendable {
     /// way out, so nothing is left half-applied. Throws only when nothing can start (bad plan).
     public func run(until stop: StopSignal) throws {
         let plan = try ReplicationPlan.resolve(configuration, source: try MariaDBConnection(connections.source))
+        for mapping in plan.unmatchedMappings {
+            logger.warning("mapping \(mapping.source) matches no table on the source: nothing is replicated for it until such a table is created, and then from its CREATE TABLE on")
+        }
         for table in plan.tablesWithoutKey {
             logger.warning("\(table) has no primary key: its replicas match rows on every column, one row at a time (slower), and cannot be guarded against TRUNCATE")
         }
