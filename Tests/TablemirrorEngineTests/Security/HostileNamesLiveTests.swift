@@ -29,8 +29,8 @@ struct HostileNamesLiveTests {
 
     let columnNames = ["c`);DROP TABLE x;--", "c'\"#", "c\nline", "c\u{1}ctl", "ç`\u{301}"]
 
-    private func q(_ name: String) -> String { SQLLiteral.identifier(name) }
-    private func table(_ name: String, in database: String? = nil) -> String { q(database ?? source) + "." + q(name) }
+    func q(_ name: String) -> String { SQLLiteral.identifier(name) }
+    func table(_ name: String, in database: String? = nil) -> String { q(database ?? source) + "." + q(name) }
 
     private func createStatement(_ name: String, in database: String? = nil) -> String {
         let columns = columnNames.enumerated().map { index, column in
@@ -99,7 +99,7 @@ struct HostileNamesLiveTests {
     }
 
     /// What differs between the source's tables and the replicas (the sentinel and victim aside).
-    private func differences(_ connection: MariaDBConnection) -> [String] {
+    func differences(_ connection: MariaDBConnection) -> [String] {
         do {
             let names = { (database: String) throws -> [String] in
                 let result = try connection.query("SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = \(SQLLiteral.quotedString(database))")
