@@ -17,7 +17,7 @@ enum Fixtures {
     static var isAvailable: Bool { access(root + "/binlogs", F_OK) == 0 }
 
     static let missingComment: Comment = """
-        skipped: no binlog fixtures at \(root)/binlogs. They are the project's shared folder, checked out beside \
+        no binlog fixtures at \(root)/binlogs. They are the project's shared folder, checked out beside \
         the repository as ../shared (or anywhere, named by TM_TEST_FIXTURES)
         """
 
