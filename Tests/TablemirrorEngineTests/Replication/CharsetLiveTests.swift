@@ -1,4 +1,4 @@
-import BinlogDecoding
+@testable import BinlogDecoding
 import Foundation
 import MariaDBClient
 import Testing
@@ -99,6 +99,26 @@ struct CharsetLiveTests {
         try admin.execute("UPDATE \(target).every_charset SET c_sjis = LOWER(c_sjis) WHERE id = 1")
         let drifted = try Verification.run(selection.entries, connections: connections)
         #expect(drifted.first { $0.source.table == "every_charset" }?.differences.different == [["1"]])
+    }
+
+    /// Every collation id the server lists belongs to the character set tablemirror's table says, and every
+    /// single-byte set's table is what the server converts each byte to now.
+    @Test func tablesAgreeWithTheServer() throws {
+        let admin = try TestServer.connect()
+        let collations = try admin.query("SELECT ID, CHARACTER_SET_NAME FROM information_schema.COLLATION_CHARACTER_SET_APPLICABILITY WHERE ID IS NOT NULL")
+        #expect(collations.rows.count > 500)
+        for row in collations.rows.indices {
+            let id = UInt64(collations.string(row, 0) ?? "") ?? 0, name = collations.string(row, 1)
+            #expect(Charset.forCollation(id)?.name == name, "collation \(id)")
+        }
+        for (name, table) in CharsetTables.singleByte {
+            let text = "CONVERT(CONVERT(UNHEX(LPAD(HEX(seq), 2, '0')) USING \(name)) USING utf8mb4)"
+            let result = try admin.query("SELECT HEX(\(text)) FROM mysql.seq_0_to_255 ORDER BY seq")
+            for byte in 0..<256 where table[byte] != 0xFFFF {
+                let expected = Unicode.Scalar(UInt32(table[byte])).map { String(Character($0)).utf8.map { String(format: "%02X", $0) }.joined() }
+                #expect(result.string(byte, 0) == expected, "\(name) byte \(byte)")
+            }
+        }
     }
 
     private func createTables(_ admin: MariaDBConnection, source: String, charsets: [String], keyed: [String]) throws {
