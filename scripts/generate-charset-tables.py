@@ -52,15 +52,29 @@ def main():
              "    /// Collation ids the server lists, as (first id, last id, character set) runs.",
              "    static let serverCollations: [(UInt16, UInt16, String)] = ["]
     lines += [f"        ({a}, {b}, \"{n}\")," for a, b, n in collation_ranges()]
+    tables = {charset: single_byte_table(charset) for charset in charsets}
     lines += ["    ]", "",
-              "    /// Single-byte character sets: the Unicode scalar of each byte, 0xFFFF where it does not convert both ways.",
-              "    static let singleByte: [String: [UInt16]] = ["]
-    for charset in charsets:
-        table = single_byte_table(charset)
+              "    /// Single-byte character sets: the bytes whose Unicode scalar is not the byte's own value, with their scalar.",
+              "    static let singleByteDifferences: [String: [UInt8: UInt16]] = ["]
+    for charset, table in tables.items():
+        changed = [(byte, v) for byte, v in enumerate(table) if v != byte and v != 0xFFFF]
         lines.append(f"        \"{charset}\": [")
-        for start in range(0, 256, 16):
-            lines.append("            " + " ".join(f"0x{v:04X}," for v in table[start:start + 16]))
-        lines.append("        ],")
+        for start in range(0, len(changed), 8):
+            lines.append("            " + " ".join(f"0x{b:02X}: 0x{v:04X}," for b, v in changed[start:start + 8]))
+        lines.append("        ]," if changed else "            :],")
+    lines += ["    ]", "",
+              "    /// Single-byte character sets: the bytes that do not convert to Unicode and back to themselves.",
+              "    static let singleByteUnmapped: [String: [ClosedRange<UInt8>]] = ["]
+    for charset, table in tables.items():
+        runs = []
+        for byte, v in enumerate(table):
+            if v != 0xFFFF:
+                continue
+            if runs and runs[-1][1] == byte - 1:
+                runs[-1][1] = byte
+            else:
+                runs.append([byte, byte])
+        lines.append(f"        \"{charset}\": [" + ", ".join(f"0x{a:02X}...0x{b:02X}" for a, b in runs) + "],")
     lines += ["    ]", "}", ""]
     with open(OUT, "w") as handle:
         handle.write("\n".join(lines))

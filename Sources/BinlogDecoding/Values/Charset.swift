@@ -45,6 +45,14 @@ enum CharsetTables {
         (255, 323, "utf8mb4"),      // utf8mb4_0900_ai_ci … and the 8.0.30 additions
     ]
 
+    /// Single-byte character sets: the Unicode scalar of each byte, 0xFFFF where it does not convert both ways.
+    static let singleByte: [String: [UInt16]] = singleByteDifferences.reduce(into: [:]) { tables, entry in
+        let unmapped = singleByteUnmapped[entry.key] ?? []
+        tables[entry.key] = (0...255).map { (byte: UInt8) in
+            unmapped.contains { $0.contains(byte) } ? 0xFFFF : entry.value[byte] ?? UInt16(byte)
+        }
+    }
+
     static let byCollation: [UInt64: String] = {
         var table: [UInt64: String] = [:]
         for (first, last, name) in mysqlOnly + uca1400Blocks + serverCollations {
