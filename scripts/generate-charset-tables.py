@@ -6,6 +6,7 @@ to (CONVERT(... USING utf8mb4)), where the conversion goes back to the same byte
 Usage: scripts/generate-charset-tables.py [mariadb client options...]   (e.g. -h127.0.0.1 -P33071 -utm -pPW)
 The facts come from the server; the file is committed so the decoder needs no server.
 """
+import ctypes
 import os
 import subprocess
 import sys
@@ -43,6 +44,55 @@ def single_byte_table(charset):
     return table
 
 
+# East Asian multi-byte sets decode converts with glibc iconv (under these names), except the characters where
+# iconv and the server disagree, listed per set. Characters are split the way CharsetText does: a lead byte in
+# `leads` starts a two-byte character.
+ICONV_SETS = {"sjis": "SHIFT_JIS", "cp932": "CP932", "big5": "BIG5", "gbk": "GBK", "gb2312": "EUC-CN"}
+LEADS = {"sjis": [(0x81, 0x9F), (0xE0, 0xFC)], "cp932": [(0x81, 0x9F), (0xE0, 0xFC)], "big5": [(0x81, 0xFE)],
+         "gbk": [(0x81, 0xFE)], "gb2312": [(0x81, 0xFE)]}
+
+LIBC = ctypes.CDLL("libc.so.6", use_errno=True)
+LIBC.iconv_open.restype = ctypes.c_void_p
+LIBC.iconv_open.argtypes = [ctypes.c_char_p, ctypes.c_char_p]
+LIBC.iconv.restype = ctypes.c_size_t
+LIBC.iconv.argtypes = [ctypes.c_void_p] + [ctypes.POINTER(ctypes.c_char_p), ctypes.POINTER(ctypes.c_size_t)] * 2
+LIBC.iconv_close.argtypes = [ctypes.c_void_p]
+
+
+def iconv_utf8(data, charset):
+    handle = LIBC.iconv_open(b"UTF-8", charset.encode())
+    source = ctypes.create_string_buffer(data, len(data))
+    target = ctypes.create_string_buffer(64)
+    source_pointer, source_left = ctypes.c_char_p(ctypes.addressof(source)), ctypes.c_size_t(len(data))
+    target_pointer, target_left = ctypes.c_char_p(ctypes.addressof(target)), ctypes.c_size_t(64)
+    result = LIBC.iconv(handle, ctypes.byref(source_pointer), ctypes.byref(source_left),
+                        ctypes.byref(target_pointer), ctypes.byref(target_left))
+    LIBC.iconv_close(handle)
+    if result == ctypes.c_size_t(-1).value or source_left.value:
+        return None
+    return target.raw[:64 - target_left.value]
+
+
+def iconv_disagreements(charset):
+    """Characters (as numbers: byte, or lead << 8 | trail) iconv converts differently from the server, or converts
+    where the server does not convert them both ways."""
+    leads = [b for first, last in LEADS[charset] for b in range(first, last + 1)]
+    is_lead = " OR ".join(f"a.seq BETWEEN {first} AND {last}" for first, last in LEADS[charset])
+    byte = lambda column: f"LPAD(HEX({column}.seq), 2, '0')"
+    text = f"CONVERT(CONVERT(UNHEX(h) USING {charset}) USING utf8mb4)"
+    rows = query(f"SELECT h, HEX({text}), HEX(CAST(CONVERT({text} USING {charset}) AS BINARY)) FROM ("
+                 f"SELECT {byte('a')} AS h FROM seq_0_to_255 a WHERE NOT ({is_lead}) UNION ALL "
+                 f"SELECT CONCAT({byte('a')}, {byte('b')}) FROM seq_0_to_255 a, seq_0_to_255 b WHERE {is_lead}) codes")
+    assert len(rows) == 256 - len(leads) + 256 * len(leads)
+    different = []
+    for hex_code, utf8_hex, back in rows:
+        server = bytes.fromhex(utf8_hex) if back == hex_code and utf8_hex and (utf8_hex != "3F" or hex_code == "3F") else None
+        converted = iconv_utf8(bytes.fromhex(hex_code), ICONV_SETS[charset])
+        if converted is not None and converted != server:
+            different.append(int(hex_code, 16))
+    return different
+
+
 def main():
     charsets = [name for name, in query("SELECT CHARACTER_SET_NAME FROM information_schema.CHARACTER_SETS WHERE MAXLEN = 1 "
                                          "AND CHARACTER_SET_NAME NOT IN ('binary', 'latin1') ORDER BY 1")]
@@ -75,6 +125,15 @@ def main():
             else:
                 runs.append([byte, byte])
         lines.append(f"        \"{charset}\": [" + ", ".join(f"0x{a:02X}...0x{b:02X}" for a, b in runs) + "],")
+    lines += ["    ]", "",
+              "    /// East Asian sets converted with iconv: the characters where iconv and the server disagree.",
+              "    static let iconvDisagreements: [String: Set<UInt16>] = ["]
+    for charset in ICONV_SETS:
+        different = iconv_disagreements(charset)
+        lines.append(f"        \"{charset}\": [")
+        for start in range(0, len(different), 12):
+            lines.append("            " + " ".join(f"0x{code:04X}," for code in different[start:start + 12]))
+        lines.append("        ]," if different else "        ],")
     lines += ["    ]", "}", ""]
     with open(OUT, "w") as handle:
         handle.write("\n".join(lines))

@@ -1,8 +1,8 @@
 /// Character values converted to Unicode text the way the server's `CONVERT(value USING utf8mb4)` does, only
 /// where the conversion is lossless and known to agree with the server: UTF-8 that is valid, latin1, the
-/// single-byte sets (tables generated from the server), ucs2, utf16, utf16le and utf32. The multi-byte East
-/// Asian sets (big5, cp932, eucjpms, euckr, gb2312, gbk, gb18030, sjis, ujis) are not converted: the platform's
-/// converters map some of their characters differently from the server, so their values stay bytes.
+/// single-byte sets (tables generated from the server), ucs2, utf16, utf16le and utf32, and sjis, cp932, big5,
+/// gbk and gb2312 through iconv except where it disagrees with the server (`IconvText`). euckr, ujis, eucjpms and
+/// gb18030 are not converted: iconv maps thousands of their characters differently from the server.
 public enum CharsetText {
     /// The text of `bytes` in `charset`, or nil where tablemirror does not convert it losslessly.
     public static func utf8(_ bytes: [UInt8], in charset: Charset) -> String? {
@@ -13,6 +13,7 @@ public enum CharsetText {
         case "utf16": return units(bytes, width: 2, bigEndian: true, surrogatePairs: true)
         case "utf16le": return units(bytes, width: 2, bigEndian: false, surrogatePairs: true)
         case "utf32": return units(bytes, width: 4, bigEndian: true, surrogatePairs: false)
+        case "sjis", "cp932", "big5", "gbk", "gb2312": return IconvText.utf8(bytes, in: charset.name)
         default:
             guard let table = CharsetTables.singleByte[charset.name] else { return nil }
             var scalars = String.UnicodeScalarView()

@@ -75,7 +75,8 @@ struct JSONLineWriterCharsetTests {
 
     @Test func convertedOrBase64WithTheSet() {
         #expect(json(.encoded([0x00, 0x41, 0x00, 0x22], charset: Charset.named("ucs2")!)) == #""A\"""#)
-        #expect(json(.encoded([0x95, 0x5C], charset: Charset.named("sjis")!)) == #"{"base64":"lVw=","charset":"sjis"}"#)
+        #expect(json(.encoded([0xB4, 0xC1], charset: Charset.named("ujis")!)) == #"{"base64":"tME=","charset":"ujis"}"#)
+        #expect(json(.encoded([0x5C], charset: Charset.named("sjis")!)) == #"{"base64":"XA==","charset":"sjis"}"#)
         #expect(json(.encoded([0xFF], charset: .utf8mb4)) == #"{"base64":"/w==","charset":"utf8mb4"}"#)
         #expect(json(.encoded([0xC3, 0xA9], charset: nil)) == #"{"base64":"w6k=","charset":null}"#)
     }
