@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Writes Sources/BinlogDecoding/Values/CharsetTables+Server.swift from a live MariaDB server: which character
 set each collation id belongs to, and for every single-byte character set the Unicode scalar each byte converts
-to (CONVERT(... USING utf8mb4)), where the conversion goes back to the same byte.
+to (CONVERT(... USING utf8mb4)), where the conversion goes back to the same byte; and for the East Asian sets
+decode converts with the C library's iconv, the one- and two-byte characters where iconv and the server disagree.
 
 Usage: scripts/generate-charset-tables.py [mariadb client options...]   (e.g. -h127.0.0.1 -P33071 -utm -pPW)
 The facts come from the server; the file is committed so the decoder needs no server.
