@@ -11,6 +11,8 @@ public enum EngineError: Error, CustomStringConvertible {
     case invalidArgument(String)
     /// A schema change the target refused (or that cannot be replayed there): the target stops at it.
     case schemaChange(target: String, position: BinlogPosition, sourceStatement: String, statement: String, reason: String)
+    /// A character column whose character set tablemirror does not know: its bytes are not written anywhere as a guess.
+    case unknownCharacterSet(table: String, column: String, detail: String)
 
     public var description: String {
         switch self {
@@ -24,6 +26,8 @@ public enum EngineError: Error, CustomStringConvertible {
             return error.description
         case let .invalidArgument(text):
             return text
+        case let .unknownCharacterSet(table, column, detail):
+            return "column \(column) of \(table) has a character set tablemirror does not know (\(detail)): its values are not replicated as a guess"
         case let .schemaChange(target, position, sourceStatement, statement, reason):
             let replayed = statement == sourceStatement ? "" : " (run there as: \(statement))"
             return "schema change at \(position) failed on target \(target): \(sourceStatement)\(replayed): \(reason); `tablemirror resync` of the table recovers"

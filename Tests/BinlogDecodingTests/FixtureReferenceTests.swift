@@ -362,6 +362,9 @@ extension FixtureReferenceTests {
                     return quoted(Array(stored))
                 }
                 return quoted(bytes)
+            case let .encoded(bytes, _):
+                // A character value in its own character set: mariadb-binlog prints its stored bytes.
+                return quoted(bytes)
             case let .geometry(bytes):
                 return quoted(bytes)
             case .json, .jsonDiff:

@@ -113,6 +113,17 @@ public enum JSONLineWriter {
             quoted(out) { Base64.append(value.binaryBytes ?? [], to: $0) }
         case .enumeration, .set:
             appendString(value.sqlText ?? "", to: out)
+        case let .encoded(bytes, charset):
+            if let text = value.sqlText {
+                appendString(text, to: out)
+            } else {
+                // Bytes tablemirror does not turn into text, said so: {"base64":"…","charset":"sjis"} (null: not known).
+                out.appendASCII("{\"base64\":")
+                quoted(out) { Base64.append(bytes, to: $0) }
+                out.appendASCII(",\"charset\":")
+                if let charset { appendString(charset.name, to: out) } else { out.appendASCII("null") }
+                out.append(UInt8(ascii: "}"))
+            }
         case let .jsonDiff(diffs):
             // An object rather than a string, so a reader can tell a diff from a whole JSON value.
             out.appendText(JSONPartialUpdate.diffDocument(diffs).jsonText())

@@ -10,6 +10,7 @@ extension ColumnValue {
         case let .double(value): return FloatText.format(value)
         case let .decimal(text), let .text(text), let .json(text): return text
         case .bytes, .geometry, .bit: return nil
+        case let .encoded(bytes, charset): return charset.flatMap { CharsetText.utf8(bytes, in: $0) }
         case let .year(value): return value == 0 ? "0000" : String(value)
         case let .date(date): return TemporalText.date(date)
         case let .time(time): return TemporalText.time(time)

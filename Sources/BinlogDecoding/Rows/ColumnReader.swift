@@ -158,9 +158,13 @@ enum ColumnReader: Sendable {
             return .bytes(Array(bytes[range]))
         case .latin1:
             return .text(Latin1.decode(bytes[range]))
-        case .utf8, .unknown:
+        case let .utf8(charset):
             if let text = UTF8Text.exact(bytes[range]) { return .text(text) }
-            return .bytes(Array(bytes[range]))
+            return .encoded(Array(bytes[range]), charset: charset)
+        case let .other(charset):
+            return .encoded(Array(bytes[range]), charset: charset)
+        case .unknown:
+            return .encoded(Array(bytes[range]), charset: nil)
         }
     }
 }

@@ -56,35 +56,35 @@ public enum ColumnType: UInt8, Sendable {
     }
 }
 
-/// How the bytes of a character column become text.
+/// How the bytes of a character column become a value.
 public enum TextEncoding: Sendable, Equatable {
-    case utf8
+    /// utf8mb3 / utf8mb4: text when the bytes are valid UTF-8 (they write back unchanged), exact bytes otherwise.
+    case utf8(Charset)
+    /// MySQL's latin1 (Windows-1252 with the five undefined bytes kept): every byte is a character and back.
     case latin1
     /// The binary character set: the value is bytes, not text.
     case binary
-    /// Not known (no metadata, no schema): UTF-8 when the bytes are valid UTF-8, bytes otherwise.
+    /// Any other character set: the exact bytes with their character set (`ColumnValue.encoded`).
+    case other(Charset)
+    /// Not known (no metadata tablemirror knows, no schema): the bytes, without a character set. Never guessed.
     case unknown
+
+    public init(_ charset: Charset) {
+        switch charset {
+        case .binary: self = .binary
+        case .latin1: self = .latin1
+        case .utf8mb3, .utf8mb4: self = .utf8(charset)
+        default: self = .other(charset)
+        }
+    }
 
     /// From a collation id as written in table map metadata.
     public init(collationID: UInt64) {
-        switch collationID {
-        case 63: self = .binary
-        case 5, 8, 15, 31, 47, 48, 49, 94: self = .latin1
-        case 11, 65, 33, 83, 192...215, 223, 45, 46, 224...247, 255...323, 576...578, 608...610,
-             1057...1100, 2048...2559:
-            self = .utf8
-        default: self = .unknown
-        }
+        self = Charset.forCollation(collationID).map(TextEncoding.init) ?? .unknown
     }
 
     /// From a character set name as information_schema reports it.
     public init(characterSetName: String?) {
-        switch characterSetName?.lowercased() {
-        case nil: self = .unknown
-        case "binary": self = .binary
-        case "latin1": self = .latin1
-        case "utf8", "utf8mb3", "utf8mb4", "ascii": self = .utf8
-        default: self = .unknown
-        }
+        self = characterSetName.flatMap(Charset.named).map(TextEncoding.init) ?? .unknown
     }
 }

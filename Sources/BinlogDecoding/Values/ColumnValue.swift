@@ -8,6 +8,9 @@ public enum ColumnValue: Sendable, Equatable {
     /// DECIMAL digits exactly as the server prints them (`-12.340`).
     case decimal(String)
     case text(String)
+    /// A character value kept as its exact bytes with its character set (every set but utf8mb3/utf8mb4 text,
+    /// latin1 and binary); nil when the character set is not known (see `TextEncoding.unknown`).
+    case encoded([UInt8], charset: Charset?)
     case bytes([UInt8])
     case year(UInt16)
     case date(MySQLDate)

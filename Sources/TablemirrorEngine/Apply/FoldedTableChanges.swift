@@ -111,7 +111,7 @@ struct FoldedTableChanges {
         plan.keyColumns.allSatisfy { index in
             guard index < image.values.count, let value = image.values[index] else { return false }
             switch value {
-            case .text, .float, .double, .json, .jsonDiff, .null, .geometry: return false
+            case .text, .encoded, .float, .double, .json, .jsonDiff, .null, .geometry: return false
             default: return true
             }
         }

@@ -29,6 +29,12 @@ public enum SQLLiteral {
             out += String(bits)
         case .bytes, .geometry:
             hex(value.binaryBytes ?? [], into: &out)
+        case let .encoded(bytes, charset):
+            // The exact bytes, introduced as the column's character set: nothing converts them on the way in,
+            // whatever the session's character set. (The applier refuses values whose set is not known before
+            // they get here; rendered, they are plain bytes.)
+            if let charset { out += "_" + charset.name + " " }
+            hex(bytes, into: &out)
         case let .jsonDiff(diffs):
             out += JSONDiffSQL.expression(diffs, column: column)
         case .text, .json, .date, .time, .datetime, .timestamp:
@@ -65,7 +71,7 @@ public enum SQLLiteral {
     /// letters) are checked before they go into SQL run on the source.
     static func isPlainLiteral(_ text: String) -> Bool {
         text.wholeMatch(of: #/-?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?/#) != nil
-            || text.wholeMatch(of: #/X'[0-9A-Fa-f]*'/#) != nil
+            || text.wholeMatch(of: #/(_[a-z0-9]+ )?X'[0-9A-Fa-f]*'/#) != nil
             || text.wholeMatch(of: #/'([^'\\]|\\.)*'/#) != nil
     }
 

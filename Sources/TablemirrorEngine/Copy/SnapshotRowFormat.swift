@@ -3,10 +3,12 @@ import MariaDBClient
 
 /// How a source table's rows, read as text through a snapshot, are written back as SQL literals: numbers as
 /// they are (a quoted number compared with a BIGINT key would be compared as a double), bytes as hex, the
-/// rest quoted. The connection reading the rows and the one writing them both use time_zone +00:00, so
-/// TIMESTAMP text means the same instant on both sides.
+/// rest quoted; character columns in a set other than utf8mb3, utf8mb4 and latin1 (whose text survives the
+/// connection's utf8mb4 unchanged) are read as their bytes and written back with their set's introducer. The
+/// connection reading the rows and the one writing them both use time_zone +00:00, so TIMESTAMP text means the
+/// same instant on both sides.
 struct SnapshotRowFormat {
-    enum Kind { case number, float, bytes, text }
+    enum Kind: Equatable { case number, float, bytes, text, encoded(Charset) }
 
     let table: QualifiedTableName
     let columns: [String]
@@ -20,7 +22,7 @@ struct SnapshotRowFormat {
     static func read(_ table: QualifiedTableName, from source: MariaDBConnection) throws -> SnapshotRowFormat {
         _ = try source.query("SELECT * FROM \(table.quoted) LIMIT 0")
         let result = try source.query("""
-            SELECT COLUMN_NAME, DATA_TYPE, COLUMN_KEY FROM information_schema.COLUMNS
+            SELECT COLUMN_NAME, DATA_TYPE, COLUMN_KEY, CHARACTER_SET_NAME FROM information_schema.COLUMNS
             WHERE TABLE_SCHEMA = \(SQLLiteral.quotedString(table.database)) AND TABLE_NAME = \(SQLLiteral.quotedString(table.table))
             ORDER BY ORDINAL_POSITION
             """)
@@ -35,6 +37,12 @@ struct SnapshotRowFormat {
             columns.append(result.string(row, 0) ?? "")
             let type = (result.string(row, 1) ?? "").lowercased()
             kinds.append(type == "float" ? .float : numbers.contains(type) ? .number : bytes.contains(type) ? .bytes : .text)
+            if let name = result.string(row, 3) {
+                guard let charset = Charset.named(name) else {
+                    throw EngineError.unknownCharacterSet(table: table.description, column: columns[row], detail: "information_schema says \(name)")
+                }
+                if case .other = TextEncoding(charset) { kinds[row] = .encoded(charset) }
+            }
         }
         return SnapshotRowFormat(table: table, columns: columns, kinds: kinds, keyColumns: key)
     }
@@ -46,7 +54,11 @@ struct SnapshotRowFormat {
     var expressions: [String] {
         columns.indices.map { index in
             let name = SQLLiteral.identifier(columns[index])
-            return kinds[index] == .float ? "\(name) + 0e0" : name
+            switch kinds[index] {
+            case .float: return "\(name) + 0e0"
+            case .encoded: return "CAST(\(name) AS BINARY)"
+            default: return name
+            }
         }
     }
 
@@ -64,6 +76,7 @@ struct SnapshotRowFormat {
         case .number, .float: out += String(decoding: cell, as: UTF8.self)
         case .bytes: SQLLiteral.hex(cell, into: &out)
         case .text: SQLLiteral.quoted(String(decoding: cell, as: UTF8.self), into: &out)
+        case let .encoded(charset): SQLLiteral.render(.encoded(cell, charset: charset), column: columns[index], into: &out)
         }
     }
 

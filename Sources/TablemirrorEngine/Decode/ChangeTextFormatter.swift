@@ -28,15 +28,20 @@ public enum ChangeTextFormatter {
 
     private static func literal(_ value: ColumnValue) -> String {
         if case .null = value { return "NULL" }
-        if let bytes = value.binaryBytes {
-            return "x'" + bytes.map { byte in
-                let hex = String(byte, radix: 16)
-                return hex.count == 1 ? "0" + hex : hex
-            }.joined() + "'"
+        if let bytes = value.binaryBytes { return hex(bytes) }
+        if case let .encoded(bytes, charset) = value, value.sqlText == nil {
+            return (charset.map { "_\($0.name) " } ?? "") + hex(bytes)
         }
         switch value {
         case .signed, .unsigned, .float, .double, .decimal, .year: return value.sqlText ?? ""
         default: return "'" + (value.sqlText ?? "").doubling("'") + "'"
         }
+    }
+
+    private static func hex(_ bytes: [UInt8]) -> String {
+        "x'" + bytes.map { byte in
+            let hex = String(byte, radix: 16)
+            return hex.count == 1 ? "0" + hex : hex
+        }.joined() + "'"
     }
 }

@@ -189,6 +189,10 @@ final class TargetApplier {
             }
             for table in order {
                 guard let route = plan.routes[table], var changes = byTable[table] else { continue }
+                if let column = UnknownCharsetColumn.first(in: changes) {
+                    throw EngineError.unknownCharacterSet(table: table.description, column: column,
+                                                          detail: "no table-map collation it knows and no schema for it")
+                }
                 if let condition = route.rowFilter {
                     changes = try RowFilter(condition: condition, replica: route.apply.qualifiedName).apply(to: changes, using: connection)
                 }

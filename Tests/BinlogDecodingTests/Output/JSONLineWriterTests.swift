@@ -64,3 +64,20 @@ struct JSONLineWriterTests {
         #expect(ColumnValue.bit(1, width: 1).binaryBytes == [1])
     }
 }
+
+/// Character values in other sets: text where converted, else the bytes said so with their set.
+struct JSONLineWriterCharsetTests {
+    private func json(_ value: ColumnValue) -> String {
+        let out = ByteSink()
+        JSONLineWriter.appendValue(value, to: out)
+        return String(decoding: out.bytes, as: UTF8.self)
+    }
+
+    @Test func convertedOrBase64WithTheSet() {
+        #expect(json(.encoded([0x00, 0x41, 0x00, 0x22], charset: Charset.named("ucs2")!)) == #""A\"""#)
+        #expect(json(.encoded([0xB4, 0xC1], charset: Charset.named("ujis")!)) == #"{"base64":"tME=","charset":"ujis"}"#)
+        #expect(json(.encoded([0x5C], charset: Charset.named("sjis")!)) == #"{"base64":"XA==","charset":"sjis"}"#)
+        #expect(json(.encoded([0xFF], charset: .utf8mb4)) == #"{"base64":"/w==","charset":"utf8mb4"}"#)
+        #expect(json(.encoded([0xC3, 0xA9], charset: nil)) == #"{"base64":"w6k=","charset":null}"#)
+    }
+}

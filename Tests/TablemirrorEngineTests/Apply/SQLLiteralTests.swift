@@ -20,6 +20,17 @@ struct SQLLiteralTests {
         #expect(SQLLiteral.render(.bit(0x1FFF, width: 13), column: "c") == "8191")
     }
 
+    /// Character values in their own set: the exact bytes under the set's introducer, whatever the session's set.
+    @Test func encodedValuesAreIntroducedHex() {
+        #expect(SQLLiteral.render(.encoded([0x95, 0x5C], charset: Charset.named("sjis")), column: "c") == "_sjis X'955C'")
+        #expect(SQLLiteral.render(.encoded([], charset: Charset.named("ucs2")), column: "c") == "_ucs2 X''")
+        #expect(SQLLiteral.render(.encoded([0xFF], charset: .utf8mb3), column: "c") == "_utf8mb3 X'FF'")
+        #expect(SQLLiteral.isPlainLiteral("_sjis X'955C'"))
+        #expect(SQLLiteral.isPlainLiteral("_gb18030 X''"))
+        #expect(!SQLLiteral.isPlainLiteral("_sjis X'95'; DROP TABLE t"))
+        #expect(!SQLLiteral.isPlainLiteral("_Sjis  X'95'"))
+    }
+
     @Test func numbersAndMembers() {
         #expect(SQLLiteral.render(.unsigned(18_446_744_073_709_551_615), column: "c") == "18446744073709551615")
         #expect(SQLLiteral.render(.decimal("-0.01"), column: "c") == "-0.01")
