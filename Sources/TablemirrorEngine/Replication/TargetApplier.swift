@@ -435,7 +435,7 @@ final class TargetApplier {
             guard fits(sql) else {
                 throw RowTooLarge(table: "\(change.database).\(change.table)", keyColumns: route.apply.keyColumns.map { change.columnNames[$0] },
                                   position: BinlogPosition(file: change.file, offset: change.startOffset),
-                                  what: "\(change.operation.rawValue) of a row", bytes: sql.utf8.count, limit: maxPacket)
+                                  what: change.operation.rawValue, bytes: sql.utf8.count, limit: maxPacket)
             }
             guard route.onError == .deadLetter else {
                 try connection.execute(sql)
