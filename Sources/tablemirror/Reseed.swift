@@ -24,21 +24,14 @@ struct Reseed: ParsableCommand {
             do {
                 request = try TargetReseed.request(target: target, rebuildAll: rebuild, configuration: configuration, connections: connections,
                                                    plan: plan)
-            } catch let error as EngineError {
-                printError("tablemirror reseed: \(error)")
+            } catch let EngineError.invalidArgument(reason) {
+                printError("tablemirror reseed: \(reason)")
                 throw ExitCode(1)
             }
             let from = request.previous.map { "\($0.position)" } ?? "no checkpoint"
             print("reseed of \(target): checkpoint moved from \(from) to \(request.checkpoint.position); \(request.entries.count) table(s) to copy again"
                 + (request.rebuilt.isEmpty ? "" : ", rebuilt: \(request.rebuilt.map(\.description).joined(separator: ", "))"))
-            guard try CopyRequests.wait(for: request.entries, connections: connections, timeout: timeout, report: { print($0) }) else {
-                printError("tablemirror reseed: not finished within \(Int(timeout)) s (the requests stay; the daemon goes on with them)")
-                throw ExitCode(2)
-            }
-            let comparisons = try Verification.run(request.entries, connections: connections)
-            for line in VerificationReport.text(comparisons) { print("verify: " + line) }
-            try DriftAlerts.report(comparisons, alerts: configuration.alerts, connections: connections)
-            if comparisons.contains(where: { !$0.differences.isEmpty }) { throw ExitCode(1) }
+            try followCopies(request.entries, command: "reseed", configuration: configuration, connections: connections, timeout: timeout)
         } catch let exit as ExitCode {
             throw exit
         } catch {
