@@ -85,6 +85,10 @@ struct ReseedLiveTests {
             return (try? sourceAdmin.query("SHOW BINARY LOGS").string(0, 0)) == head.file
         }, "the source did not purge its binlog")
 
+        // With the daemon down, status finds the purge itself.
+        let (downExit, downText) = try DaemonProcess.command(["status", "--config", config])
+        #expect(downExit == 1 && downText.contains("(binlog-purged)") && downText.contains("reseed --target \(target)"), "\(downText)")
+
         daemon = try DaemonProcess(yaml: yaml(alertFile: alertFile))
         let alerts = { (try? String(contentsOfFile: alertFile, encoding: .utf8)) ?? "" }
         #expect(waitUntil(30) { alerts().contains("\"binlog-purged\"") }, "no binlog-purged alert: \(alerts())")
