@@ -11,8 +11,9 @@ enum FailureClass: Equatable, Sendable {
     case sourceUnreachable
     /// The source no longer has the binlog the checkpoint points into (purged, error 1236).
     case binlogPurged
-    /// The source refused the binlog request for another reason (error 1236 not about purged logs).
-    case binlogRefused
+    /// The source refused what the reader asked, and will again: a binlog request not about purged logs (1236), a
+    /// login, a query.
+    case sourceRefused
     /// An event that cannot be decoded.
     case corruptEvent
     /// A statement larger than the target's `max_allowed_packet`, not yet pinned to one row change.
@@ -35,11 +36,12 @@ enum FailureClass: Equatable, Sendable {
             switch error.kind {
             case .connection: return fromSource ? .sourceUnreachable : .targetConnection
             case .transient: return .transient
-            case .binlogUnavailable: return error.isPurgedBinlog ? .binlogPurged : .binlogRefused
-            case .permanent: return fromSource ? .binlogRefused : .refused
+            case .binlogUnavailable: return error.isPurgedBinlog ? .binlogPurged : .sourceRefused
+            case .permanent: return fromSource ? .sourceRefused : .refused
             }
         default:
-            return fromSource ? .sourceUnreachable : .refused
+            // The engine's own errors (a schema change refused where the reader plans it, say) recur as they are.
+            return .refused
         }
     }
 
@@ -50,7 +52,7 @@ enum FailureClass: Equatable, Sendable {
         case .binlogPurged: return .binlogPurged
         case .corruptEvent: return .corruptEvent
         case .rowTooLarge, .statementTooLarge: return .rowTooLarge
-        case .targetConnection, .transient, .binlogRefused, .refused: return .target
+        case .targetConnection, .transient, .sourceRefused, .refused: return .target
         }
     }
 }
@@ -110,7 +112,7 @@ struct RetryPolicy: Sendable {
                 return .applyCarefully(until: failedAt)
             }
             return .stop(alert: failure.failure)
-        case .rowTooLarge, .binlogPurged, .binlogRefused, .corruptEvent:
+        case .rowTooLarge, .binlogPurged, .sourceRefused, .corruptEvent:
             return .stop(alert: failure.failure)
         }
     }

@@ -26,7 +26,7 @@ struct RetryPolicyTests {
         // The reader wraps the stream's errors; the class sees through that.
         #expect(FailureClass.of(EngineError.database(purgedByFile), fromSource: true) == .binlogPurged)
         #expect(FailureClass.of(purgedByGTID, fromSource: true) == .binlogPurged)
-        #expect(FailureClass.of(otherRefusal, fromSource: true) == .binlogRefused)
+        #expect(FailureClass.of(otherRefusal, fromSource: true) == .sourceRefused)
         #expect(FailureClass.of(refused, fromSource: true) == .sourceUnreachable)
         #expect(FailureClass.of(refused, fromSource: false) == .targetConnection)
         #expect(FailureClass.of(lost, fromSource: false) == .targetConnection)
@@ -37,6 +37,10 @@ struct RetryPolicyTests {
         #expect(FailureClass.of(RowTooLarge(table: "p.t", keyColumns: ["id"], position: at(4), what: "insert", bytes: 20, limit: 10),
                                 fromSource: false) == .rowTooLarge)
         #expect(FailureClass.of(corrupt, fromSource: true) == .corruptEvent)
+        let refusedDDL = EngineError.schemaChange(target: "t", position: at(4), sourceStatement: "ALTER", statement: "ALTER", reason: "no")
+        #expect(FailureClass.of(refusedDDL, fromSource: true) == .refused, "the reader's own refusals are not retried")
+        let denied = MariaDBError(code: 1045, sqlState: "28000", message: "Access denied", context: "connecting")
+        #expect(FailureClass.of(denied, fromSource: true) == .sourceRefused)
         #expect(FailureClass.of(SchemaChangeRunner.StillRunning(position: at(4), connectionID: 7), fromSource: false) == .transient)
 
         #expect(FailureClass.binlogPurged.failure == .binlogPurged)
@@ -114,7 +118,7 @@ struct RetryPolicyTests {
                     == .stop(alert: .binlogPurged))
         #expect(policy.decide(.corruptEvent, checkpoint: at(100), failedAt: nil, wasCareful: false, carefulUntil: nil, now: 1)
                     == .stop(alert: .corruptEvent))
-        #expect(policy.decide(.binlogRefused, checkpoint: at(100), failedAt: nil, wasCareful: false, carefulUntil: nil, now: 2)
+        #expect(policy.decide(.sourceRefused, checkpoint: at(100), failedAt: nil, wasCareful: false, carefulUntil: nil, now: 2)
                     == .stop(alert: .target))
         #expect(ReplicatorStatus.Failure.binlogPurged.remedy(target: "orders")?.contains("tablemirror reseed --target orders") == true)
     }
