@@ -7,9 +7,9 @@ import TestSupport
 /// The source purges the binlog past a stopped daemon's checkpoint: on its next start the target stops with the
 /// `binlog-purged` alert, `status` exits 1 and says so, and `tablemirror reseed` brings it back — identical, no
 /// change lost or doubled (a keyless table with duplicate rows shows doubles) — while the source keeps writing.
-/// The source here is the small third server (nothing else reads its binlog, so purging it disturbs no other test).
-@Suite("Reseed", .serialized, .enabled(if: TestServer.isConfigured && TestTargetServer.isConfigured && TestTLS.plainServerPort != nil
-                                          && DaemonProcess.isBuilt))
+/// The source here is the small third server (nothing else reads its binlog, so purging it disturbs no other test);
+/// the target is the main test server.
+@Suite("Reseed", .serialized, .enabled(if: TestServer.isConfigured && TestTLS.plainServerPort != nil && DaemonProcess.isBuilt))
 struct ReseedLiveTests {
     let id = UInt32.random(in: 0..<UInt32.max)
     var source: String { "tm_rssrc_\(id)" }
@@ -21,7 +21,7 @@ struct ReseedLiveTests {
         """
         source: { user: tm, password_env: TM_TEST_PASSWORD, port: \(sourcePort), server_id: \(9200 + id % 90) }
         targets:
-          \(target): { user: tm, password_env: TM_TEST_PASSWORD, port: \(TestTargetServer.options().port), database: \(replicas) }
+          \(target): { user: tm, password_env: TM_TEST_PASSWORD, port: \(TestServer.options().port), database: \(replicas) }
         mappings:
           - { source: "\(source).*", targets: [\(target)] }
         admin: { listen: "127.0.0.1:\(adminTestPort(id))" }
@@ -51,19 +51,18 @@ struct ReseedLiveTests {
             INSERT INTO items SELECT seq, seq, CONCAT('n', seq) FROM seq_1_to_50000;
             INSERT INTO events SELECT seq % 7, 'start' FROM seq_1_to_500
             """)
-        try TestTargetServer.connect().execute("CREATE DATABASE \(replicas)")
+        let targetAdmin = try TestServer.connect()
+        try targetAdmin.execute("CREATE DATABASE \(replicas)")
         defer {
             try? FileManager.default.removeItem(atPath: alertFile)
             removeTestDatabases(sourceAdmin, source: source, replicas: [], targets: [])
-            if let targetAdmin = try? TestTargetServer.connect() {
-                removeTestDatabases(targetAdmin, source: replicas, replicas: [replicas], targets: [target])
-            }
+            removeTestDatabases(targetAdmin, source: replicas, replicas: [replicas], targets: [target])
         }
         let config = try DaemonProcess.configFile(yaml(alertFile: alertFile))
         let writer = try MariaDBConnection(sourceOptions)
         let queries = ["SELECT id, v, note FROM items ORDER BY id", "SELECT kind, label FROM events ORDER BY kind, label"]
         func identical() -> Bool {
-            guard let replica = try? TestTargetServer.connect(database: replicas) else { return false }
+            guard let replica = try? TestServer.connect(database: replicas) else { return false }
             return queries.allSatisfy { query in (try? writer.query(query).rows) == (try? replica.query(query).rows) }
         }
         var daemon = try DaemonProcess(yaml: yaml(alertFile: alertFile))
@@ -128,7 +127,7 @@ private final class WritingLoop: @unchecked Sendable {
     init(source options: ConnectionOptions, target: String) {
         let thread = Thread { [self] in
             let source = try? MariaDBConnection(options)
-            let replicas = try? TestTargetServer.connect()
+            let replicas = try? TestServer.connect()
             var round = 0
             while !stopSignal.isStopped {
                 round += 1

@@ -6,19 +6,20 @@ import TestSupport
 
 /// A 20 MB row against a target whose max_allowed_packet is 16 MB: the target stops within seconds with the
 /// `row-too-large` alert naming the table and its key (no reconnect loop), `status` says why and exits 1; once the
-/// limit is raised and the daemon restarted, the replica catches up and is identical.
-@Suite("Row too large", .serialized, .enabled(if: TestServer.isConfigured && TestTargetServer.isConfigured && DaemonProcess.isBuilt))
+/// limit is raised and the daemon restarted, the replica catches up and is identical. The target is a server of the
+/// test's own (started with a 16 MB max_allowed_packet), so no other test sees the limit.
+@Suite("Row too large", .serialized, .enabled(if: TestServer.isConfigured && DaemonProcess.isBuilt))
 struct RowTooLargeLiveTests {
     let id = UInt32.random(in: 0..<UInt32.max)
     var source: String { "tm_bigsrc_\(id)" }
     var replicas: String { "tm_bigdst_\(id)" }
     var target: String { "big_\(id)" }
 
-    private func yaml(alertFile: String) -> String {
+    private func yaml(alertFile: String, targetPort: Int) -> String {
         """
         source: { user: tm, password_env: TM_TEST_PASSWORD, port: \(TestServer.options().port), server_id: \(9100 + id % 90) }
         targets:
-          \(target): { user: tm, password_env: TM_TEST_PASSWORD, port: \(TestTargetServer.options().port), database: \(replicas) }
+          \(target): { user: tm, password_env: TM_TEST_PASSWORD, port: \(targetPort), database: \(replicas) }
         mappings:
           - { source: "\(source).items", targets: [\(target)] }
         admin: { listen: "127.0.0.1:\(adminTestPort(id))" }
@@ -30,26 +31,24 @@ struct RowTooLargeLiveTests {
 
     @Test func aRowOverTheTargetsPacketLimitStopsItWithAReasonUntilTheLimitIsRaised() throws {
         let admin = try TestServer.connect()
-        let targetAdmin = try TestTargetServer.connect()
+        let server = try ThrowawayServer(name: "tm-test-packet", options: ["--max-allowed-packet=16M", "--innodb-buffer-pool-size=64M"])
+        defer { server.stop() }
         let alertFile = FileManager.default.temporaryDirectory.appendingPathComponent("tm-big-alerts-\(id)").path
+        let yaml = yaml(alertFile: alertFile, targetPort: server.port)
         try admin.execute("""
             CREATE DATABASE \(source); CREATE TABLE \(source).items (id INT PRIMARY KEY, payload LONGBLOB);
             INSERT INTO \(source).items VALUES (1, 'small')
             """)
-        try targetAdmin.execute("CREATE DATABASE \(replicas); SET GLOBAL max_allowed_packet = 16777216")
+        try server.connect().execute("CREATE DATABASE \(replicas)")
         defer {
-            try? TestTargetServer.connect().execute("SET GLOBAL max_allowed_packet = 1073741824")
             try? FileManager.default.removeItem(atPath: alertFile)
             removeTestDatabases(admin, source: source, replicas: [], targets: [])
-            if let targetAdmin = try? TestTargetServer.connect() {
-                removeTestDatabases(targetAdmin, source: replicas, replicas: [replicas], targets: [target])
-            }
         }
-        let config = try DaemonProcess.configFile(yaml(alertFile: alertFile))
-        var daemon = try DaemonProcess(yaml: yaml(alertFile: alertFile))
+        let config = try DaemonProcess.configFile(yaml)
+        var daemon = try DaemonProcess(yaml: yaml)
         defer { daemon.stop() }
         func replicaRows() -> [[QueryResult.Cell]]? {
-            try? TestTargetServer.connect().query("SELECT id, LENGTH(payload), MD5(payload) FROM \(replicas).items ORDER BY id").rows
+            try? server.connect().query("SELECT id, LENGTH(payload), MD5(payload) FROM \(replicas).items ORDER BY id").rows
         }
         func sourceRows() throws -> [[QueryResult.Cell]] {
             try admin.query("SELECT id, LENGTH(payload), MD5(payload) FROM \(source).items ORDER BY id").rows
@@ -76,9 +75,9 @@ struct RowTooLargeLiveTests {
         let (_, json) = try DaemonProcess.command(["status", "--json", "--config", config])
         #expect(json.contains("\"failure\":\"row-too-large\""), "\(json)")
 
-        try TestTargetServer.connect().execute("SET GLOBAL max_allowed_packet = 67108864")
+        try server.connect().execute("SET GLOBAL max_allowed_packet = 67108864")
         daemon.stop()
-        daemon = try DaemonProcess(yaml: yaml(alertFile: alertFile))
+        daemon = try DaemonProcess(yaml: yaml)
         #expect(waitUntil(60) { (try? sourceRows()) == replicaRows() }, "not identical after the limit was raised: \(String(describing: replicaRows()))")
         #expect(waitUntil(30) { (try? DaemonProcess.command(["status", "--config", config]).0) == 0 }, "status does not exit 0 after the recovery")
     }
