@@ -141,7 +141,7 @@ struct RowTooLarge: Error, CustomStringConvertible {
     var description: String {
         let key = keyColumns.map { $0.isEmpty ? ", no primary key" : ", key (\($0.joined(separator: ", ")))" } ?? ""
         let place = position.map { " at \($0)" } ?? ""
-        return "\(what) in \(table)\(key)\(place): its statement of \(bytes) bytes exceeds the target's max_allowed_packet (\(limit) bytes); raise max_allowed_packet on the target (SET GLOBAL max_allowed_packet, and in its configuration) and restart tablemirror"
+        return "\(what) in \(table)\(key)\(place): its statement needs at least \(bytes) bytes, over the target's max_allowed_packet (\(limit) bytes); raise max_allowed_packet on the target (SET GLOBAL max_allowed_packet, and in its configuration) and restart tablemirror"
     }
 }
 

@@ -199,6 +199,10 @@ final class TargetApplier {
                 if let condition = route.rowFilter {
                     changes = try RowFilter(condition: condition).apply(to: changes, using: connection)
                 }
+                // A row that cannot fit stops the target here, before tens of megabytes of SQL are built for it.
+                if let large = changes.first(where: { ($0.after.map(StatementSize.minimumLength) ?? 0) >= maxPacket }) {
+                    throw tooLarge(large, route: route, bytes: large.after.map(StatementSize.minimumLength) ?? 0)
+                }
                 if isCareful {
                     try applyOneByOne(changes, route: route)
                 } else {
@@ -432,11 +436,7 @@ final class TargetApplier {
         for change in changes {
             let sql = RowChangeSQL.statements(for: [change], plan: route.apply).joined(separator: ";\n")
             guard !sql.isEmpty else { continue }
-            guard fits(sql) else {
-                throw RowTooLarge(table: "\(change.database).\(change.table)", keyColumns: route.apply.keyColumns.map { change.columnNames[$0] },
-                                  position: BinlogPosition(file: change.file, offset: change.startOffset),
-                                  what: change.operation.rawValue, bytes: sql.utf8.count, limit: maxPacket)
-            }
+            guard fits(sql) else { throw tooLarge(change, route: route, bytes: sql.utf8.count) }
             guard route.onError == .deadLetter else {
                 try connection.execute(sql)
                 continue
@@ -448,6 +448,14 @@ final class TargetApplier {
             pendingDeadLetters += 1
             logger.error("target \(name): \(change.operation.rawValue) on \(change.database).\(change.table) at \(change.file):\(change.startOffset) dead-lettered: [\(error.code)] \(error.message)")
         }
+    }
+
+    private func tooLarge(_ change: RowChangeMessage, route: ReplicationPlan.Route, bytes: Int) -> RowTooLarge {
+        let names = change.columnNames
+        let key = route.apply.keyColumns.compactMap { names.indices.contains($0) ? names[$0] : nil }
+        return RowTooLarge(table: "\(change.database).\(change.table)", keyColumns: key,
+                           position: BinlogPosition(file: change.file, offset: change.startOffset), what: change.operation.rawValue,
+                           bytes: bytes, limit: maxPacket)
     }
 
     /// One round trip for everything pending: BEGIN, rows, and at the end the checkpoint and COMMIT.
