@@ -42,7 +42,7 @@ public struct MariaDBError: Error, Sendable, CustomStringConvertible {
 
     public var description: String {
         let hint = kind == .binlogUnavailable
-            ? " — the requested binlog position is not on the server (purged, or never written); resync from a snapshot"
+            ? " — the requested binlog position is not on the server (purged, or never written)"
             : ""
         return "\(context): [\(code)\(sqlState.isEmpty ? "" : " " + sqlState)] \(message)\(hint)"
     }

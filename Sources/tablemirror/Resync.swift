@@ -23,14 +23,7 @@ struct Resync: ParsableCommand {
             let selection = try TableSelection.resolve([table], target: target, plan: plan)
             try CopyRequests.request(selection.entries, reason: "resync", connections: connections)
             print("resync of \(table) requested for \(selection.entries.map(\.target.name).joined(separator: ", "))")
-            guard try CopyRequests.wait(for: selection.entries, connections: connections, timeout: timeout, report: { print($0) }) else {
-                printError("tablemirror resync: not finished within \(Int(timeout)) s (the request stays; the daemon goes on with it)")
-                throw ExitCode(2)
-            }
-            let comparisons = try Verification.run(selection.entries, connections: connections)
-            for line in VerificationReport.text(comparisons) { print("verify: " + line) }
-            try DriftAlerts.report(comparisons, alerts: configuration.alerts, connections: connections)
-            if comparisons.contains(where: { !$0.differences.isEmpty }) { throw ExitCode(1) }
+            try followCopies(selection.entries, command: "resync", configuration: configuration, connections: connections, timeout: timeout)
         } catch let exit as ExitCode {
             throw exit
         } catch {

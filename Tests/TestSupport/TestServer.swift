@@ -76,9 +76,9 @@ public enum TestTargetServer {
 
     private static var name: String { TestServer.environment("TM_TEST_TARGET_SERVER") ?? "tm-test-target" }
 
-    private static func serverScript(_ arguments: String...) throws { try serverScript(arguments) }
+    static func serverScript(_ arguments: String...) throws { try serverScript(arguments) }
 
-    private static func serverScript(_ arguments: [String]) throws {
+    static func serverScript(_ arguments: [String]) throws {
         // Tests/TestSupport/TestServer.swift → repository root.
         let root = "/" + #filePath.split(separator: "/").dropLast(3).joined(separator: "/")
         let command = (["bash", "\(root)/scripts/mariadb-server.sh"] + arguments).map { "'\($0)'" }.joined(separator: " ")

@@ -8,7 +8,7 @@ public struct Alert: Sendable, Equatable, Codable {
 
     /// What the condition is about, stable while it lasts: `lag:orders`, `target-stopped:orders`, …
     public var key: String
-    /// lag, target-stopped, dead-letter, source-unreachable, binlog-purged, corrupt-event, drift.
+    /// lag, target-stopped, dead-letter, source-unreachable, binlog-purged, row-too-large, corrupt-event, drift, ….
     public var kind: String
     public var target: String?
     public var state: State

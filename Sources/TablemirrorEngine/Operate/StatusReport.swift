@@ -31,6 +31,9 @@ public struct StatusReport: Sendable {
         public var foreignTables: [String: String] = [:]
         /// Mapped source names (or patterns) that match no table on the source yet: replicated once created.
         public var awaitedTables: [String] = []
+        /// Why the target cannot go on (`binlog-purged`, `row-too-large`, … — the alert's kind): from the daemon
+        /// for a stopped target, or found here when the source no longer has the checkpoint's binlog file.
+        public var failure: String?
     }
 
     /// Whether a daemon answered on the admin endpoint.
@@ -76,11 +79,19 @@ public struct StatusReport: Sendable {
                 entry.tablesAppliedAt = try TableActivityStore.read(target: target.name, on: connection)
                 if let error = live?["last_error"] as? String { entry.error = error }
                 entry.foreignTables = live?["foreign_tables"] as? [String: String] ?? [:]
+                if live?["state"] as? String == DaemonStatusDocument.stateName(.stopped(error: "")) {
+                    entry.failure = live?["failure"] as? String
+                }
                 if let head = report.head {
                     let lag = try TargetLag.read(target: target.name, on: connection, head: head, binlogSizes: sizes)
                     entry.lag = lag
                     entry.isBehind = (lag.seconds ?? 0) > maxLag
                     let daemonState = live?["state"] as? String
+                    if let checkpoint = lag.checkpoint, let oldest = sizes.keys.min(), checkpoint.position.file < oldest {
+                        entry.failure = ReplicatorStatus.Failure.binlogPurged.rawValue
+                        entry.error = "the source's oldest binlog is \(oldest), the checkpoint is in \(checkpoint.position.file); "
+                            + (ReplicatorStatus.Failure.binlogPurged.remedy(target: target.name) ?? "")
+                    }
                     if lag.checkpoint == nil {
                         entry.state = daemonState ?? "not started"
                     } else if let daemonState {
@@ -99,11 +110,14 @@ public struct StatusReport: Sendable {
         return report
     }
 
-    /// 0 when every target is within the maximum lag, 1 when one is not, is stopped, or has a mapping set aside,
+    /// 0 when every target is within the maximum lag, 1 when one is not, is stopped, cannot go on (its binlog
+    /// purged), or has a mapping set aside,
     /// 2 when it cannot be told.
     public var exitCode: Int32 {
         if sourceError != nil || targets.contains(where: { $0.lag?.seconds == nil }) { return 2 }
-        let troubled = targets.contains { ($0.lag?.seconds ?? 0) > maxLag || $0.state.hasPrefix("stopped") || !$0.foreignTables.isEmpty }
+        let troubled = targets.contains {
+            ($0.lag?.seconds ?? 0) > maxLag || $0.state.hasPrefix("stopped") || $0.failure != nil || !$0.foreignTables.isEmpty
+        }
         return troubled ? 1 : 0
     }
 
@@ -114,7 +128,7 @@ public struct StatusReport: Sendable {
         if let sourceError { lines.append("source: unreachable: \(sourceError)") }
         if let sourceEncryption { lines.append("source connection: \(sourceEncryption.text)") }
         for target in targets {
-            var line = "\(target.name): \(target.state)"
+            var line = "\(target.name): \(target.state)" + (target.failure.map { " (\($0))" } ?? "")
             if let lag = target.lag, let checkpoint = lag.checkpoint {
                 line += ", at \(checkpoint.position)"
                 if let gtid = checkpoint.gtid { line += " gtid \(gtid)" }
@@ -159,6 +173,7 @@ public struct StatusReport: Sendable {
             fields.append("\"position\":" + (checkpoint.map { "{\"file\":\(Self.jsonString($0.position.file)),\"offset\":\($0.position.offset)}" } ?? "null"))
             fields.append("\"gtid\":" + (checkpoint?.gtid.map(Self.jsonString) ?? "null"))
             fields.append("\"last_error\":" + (target.error.map(Self.jsonString) ?? "null"))
+            fields.append("\"failure\":" + (target.failure.map(Self.jsonString) ?? "null"))
             fields.append("\"behind\":\(target.isBehind)")
             fields.append("\"dead_letters\":" + (target.deadLetters.map(String.init) ?? "null"))
             fields.append("\"rows_per_second\":" + (target.rowsPerSecond.map { String(format: "%.1f", $0) } ?? "null"))

@@ -74,52 +74,58 @@ public final class Replicator: Sendable {
         stop.wait()
     }
 
-    /// Runs one target's pipeline again and again until stopped or permanently failed.
+    /// Runs one target's pipeline again and again until stopped or permanently failed. What to do after a
+    /// failure is `RetryPolicy`'s decision; this only carries it out.
     private func supervise(_ plan: ReplicationPlan.TargetPlan, options: ConnectionOptions, stop: StopSignal) {
         let name = plan.target.name
         let current = CurrentStream()
         stop.onStop { current.interrupt() }
-        var attempt = 0
+        var policy = RetryPolicy(firstWait: backoff.first, maximumWait: backoff.maximum)
         var carefulUntil: BinlogPosition?
         while !stop.isStopped {
             do {
-                try runPipeline(plan, options: options, stop: stop, current: current, carefulUntil: carefulUntil) { attempt = 0 }
+                try runPipeline(plan, options: options, stop: stop, current: current, carefulUntil: carefulUntil)
                 if stop.isStopped { break }
             } catch where stop.isStopped {
                 break
-            } catch let failure as ApplyFailure where !Self.isRetryable(failure.underlying) && !failure.wasCareful
-                        && failure.position.map({ failed in carefulUntil.map { $0.isBefore(failed) } ?? true }) == true {
-                // A refused change somewhere in a group: run that stretch again carefully, change by change,
-                // to dead-letter it or to stop right at its transaction.
-                logger.warning("target \(name): \(failure.underlying); applying up to \(failure.position.map { "\($0)" } ?? "there") change by change")
-                carefulUntil = failure.position
             } catch {
                 let underlying = (error as? ApplyFailure)?.underlying ?? (error as? SourceFailure)?.underlying ?? error
-                let failure = ReplicatorStatus.Failure.of(underlying, fromSource: error is SourceFailure)
-                metrics.count("tablemirror_errors_total", [("target", name), ("kind", failure.rawValue)])
-                guard Self.isRetryable(underlying) else {
-                    logger.error("target \(name) stopped: \(underlying)")
+                let failureClass = FailureClass.of(underlying, fromSource: error is SourceFailure)
+                let applied = error as? ApplyFailure
+                let decision = policy.decide(failureClass, checkpoint: status.snapshot()[name]?.checkpoint?.position,
+                                             failedAt: applied?.position, wasCareful: applied?.wasCareful ?? false,
+                                             carefulUntil: carefulUntil, now: ProcessInfo.processInfo.systemUptime)
+                switch decision {
+                case let .applyCarefully(until):
+                    // A refused change somewhere in a group: run that stretch again carefully, change by change,
+                    // to dead-letter it or to stop right at its transaction.
+                    logger.warning("target \(name): \(underlying); applying up to \(until) change by change")
+                    carefulUntil = until
+                case let .retry(wait, attempt):
+                    metrics.count("tablemirror_errors_total", [("target", name), ("kind", failureClass.failure.rawValue)])
+                    metrics.count("tablemirror_retries_total", [("target", name)])
+                    logger.warning("target \(name): \(underlying); retrying in \(wait) s (attempt \(attempt))")
                     status.update(name) {
-                        $0.state = .stopped(error: "\(underlying)")
-                        $0.failure = failure
+                        $0.state = .retrying(attempt: attempt, error: "\(underlying)")
+                        $0.failure = failureClass.failure
                         $0.lastError = "\(underlying)"
                     }
-                    // Stopped until an operator acts: a resync asked for after the stop starts it again.
+                    stop.wait(seconds: wait)
+                case let .stop(alert):
+                    metrics.count("tablemirror_errors_total", [("target", name), ("kind", alert.rawValue)])
+                    let reason = "\(underlying)" + (alert.remedy(target: name).map { "; \($0)" } ?? "")
+                    logger.error("target \(name) stopped (\(alert.rawValue)): \(reason)")
+                    status.update(name) {
+                        $0.state = .stopped(error: reason)
+                        $0.failure = alert
+                        $0.lastError = reason
+                    }
+                    // Stopped until an operator acts: a resync or reseed asked for after the stop starts it again.
                     guard waitForCopyRequest(target: name, options: options, stop: stop) else { break }
                     logger.info("target \(name): a copy was requested; starting again")
                     carefulUntil = nil
-                    continue
+                    policy = RetryPolicy(firstWait: backoff.first, maximumWait: backoff.maximum)
                 }
-                metrics.count("tablemirror_retries_total", [("target", name)])
-                attempt += 1
-                logger.warning("target \(name): \(underlying); retrying (attempt \(attempt))")
-                status.update(name) {
-                    $0.state = .retrying(attempt: attempt, error: "\(underlying)")
-                    $0.failure = failure
-                    $0.lastError = "\(underlying)"
-                }
-                let wait = min(backoff.maximum, backoff.first * Double(1 << min(attempt - 1, 16)))
-                stop.wait(seconds: wait)
             }
         }
         status.update(name) { $0.state = .finished }
@@ -140,7 +146,7 @@ public final class Replicator: Sendable {
     }
 
     private func runPipeline(_ plan: ReplicationPlan.TargetPlan, options: ConnectionOptions, stop: StopSignal,
-                             current: CurrentStream, carefulUntil: BinlogPosition?, connected: () -> Void) throws {
+                             current: CurrentStream, carefulUntil: BinlogPosition?) throws {
         let name = plan.target.name
         status.update(name) { $0.state = .starting }
         let applier = try TargetApplier(plan: plan, options: options, status: status, logger: logger, metrics: metrics)
@@ -162,7 +168,6 @@ public final class Replicator: Sendable {
         current.set(source.stream.interrupter)
         defer { current.set(nil) }
         if stop.isStopped { return }
-        connected()
         status.update(name) {
             $0.state = .streaming
             $0.failure = nil
@@ -229,15 +234,6 @@ public final class Replicator: Sendable {
     private func streamServerID(for target: String) -> UInt32 {
         let index = configuration.targets.firstIndex { $0.name == target } ?? 0
         return configuration.source.serverID &+ UInt32(index)
-    }
-
-    static func isRetryable(_ error: any Error) -> Bool {
-        switch error {
-        case let error as MariaDBError: return error.isRetryable
-        case let EngineError.database(error): return error.isRetryable
-        case is SchemaChangeRunner.StillRunning: return true
-        default: return false
-        }
     }
 }
 

@@ -107,15 +107,9 @@ public final class ReplicatorStatus: @unchecked Sendable {
         case sourceUnreachable = "source-unreachable"
         case binlogPurged = "binlog-purged"
         case corruptEvent = "corrupt-event"
+        /// A row (or copied row) larger than the target's max_allowed_packet.
+        case rowTooLarge = "row-too-large"
         case target
-
-        static func of(_ error: any Error, fromSource: Bool) -> Failure {
-            switch error {
-            case let error as MariaDBError where error.kind == .binlogUnavailable: return .binlogPurged
-            case EngineError.corruptEvent: return .corruptEvent
-            default: return fromSource ? .sourceUnreachable : .target
-            }
-        }
     }
 
     private let lock = NSLock()

@@ -45,7 +45,14 @@ final class TargetApplier {
         // Values are written in UTC and exactly as decoded: no automatic ids for an explicit 0, no strict-mode
         // rejections of values the source accepted (zero dates, say).
         try connection.execute("SET SESSION time_zone = '+00:00', SESSION sql_mode = 'NO_AUTO_VALUE_ON_ZERO'")
+        maxPacket = try connection.query("SELECT @@max_allowed_packet").string(0, 0).flatMap { Int($0) } ?? Int.max
     }
+
+    /// The target session's `max_allowed_packet`: a longer statement is never sent (the server would drop the
+    /// connection, which looks like a network failure and would be retried for ever).
+    private let maxPacket: Int
+
+    private func fits(_ sql: String) -> Bool { sql.utf8.count < maxPacket }
 
     /// Reads the checkpoint; a target without one gets its tables copied from a snapshot first. A mapped source
     /// table without a replica (a mapping added since, or a table created after the checkpoint) is copied online,
@@ -196,6 +203,10 @@ final class TargetApplier {
                 if let condition = route.rowFilter {
                     changes = try RowFilter(condition: condition, replica: route.apply.qualifiedName).apply(to: changes, using: connection)
                 }
+                // A row that cannot fit stops the target here, before tens of megabytes of SQL are built for it.
+                if let large = changes.first(where: { ($0.after.map(StatementSize.minimumLength) ?? 0) >= maxPacket }) {
+                    throw tooLarge(large, route: route, bytes: large.after.map(StatementSize.minimumLength) ?? 0)
+                }
                 if isCareful {
                     try applyOneByOne(changes, route: route)
                 } else {
@@ -225,6 +236,10 @@ final class TargetApplier {
             if let recreated = chunk.recreated { try rebuildReplica(of: chunk, as: recreated) }
             // A table without a route here (set aside, or gone) gets nothing, not even its copy's rows.
             guard plan.routes[chunk.source] != nil else { return }
+            if let large = chunk.statements.first(where: { !fits($0) }) {
+                throw RowTooLarge(table: chunk.source.description, keyColumns: nil,
+                                  position: chunk.position, what: "a copied row", bytes: large.utf8.count, limit: maxPacket)
+            }
             openGroup(at: chunk.position)
             // Folded changes of earlier transactions go first: the chunk replaces rows as of its position.
             pending.closeFolds()
@@ -425,6 +440,7 @@ final class TargetApplier {
         for change in changes {
             let sql = RowChangeSQL.statements(for: [change], plan: route.apply).joined(separator: ";\n")
             guard !sql.isEmpty else { continue }
+            guard fits(sql) else { throw tooLarge(change, route: route, bytes: sql.utf8.count) }
             guard route.onError == .deadLetter else {
                 try connection.execute(sql)
                 continue
@@ -438,9 +454,18 @@ final class TargetApplier {
         }
     }
 
+    private func tooLarge(_ change: RowChangeMessage, route: ReplicationPlan.Route, bytes: Int) -> RowTooLarge {
+        let names = change.columnNames
+        let key = route.apply.keyColumns.compactMap { names.indices.contains($0) ? names[$0] : nil }
+        return RowTooLarge(table: "\(change.database).\(change.table)", keyColumns: key,
+                           position: BinlogPosition(file: change.file, offset: change.startOffset), what: change.operation.rawValue,
+                           bytes: bytes, limit: maxPacket)
+    }
+
     /// One round trip for everything pending: BEGIN, rows, and at the end the checkpoint and COMMIT.
     private func send(_ sql: String) throws {
         guard !sql.isEmpty else { return }
+        guard fits(sql) else { throw StatementTooLarge(bytes: sql.utf8.count, limit: maxPacket) }
         isBegunOnServer = true
         try connection.execute(sql)
     }

@@ -52,16 +52,6 @@ struct AlertTrackerTests {
                                                  alerts: alerts, now: Date(timeIntervalSince1970: 1_030))
         #expect(Set(conditions.map(\.key)) == ["lag:a", "dead-letter:a", "binlog-purged:b", "source-unreachable:c"])
     }
-
-    @Test func failuresAreToldApartForTheirAlerts() {
-        let purged = MariaDBError(code: 1236, sqlState: "HY000", message: "Could not find first log file", context: "reading")
-        let refused = MariaDBError(code: 2002, sqlState: "HY000", message: "Can't connect", context: "connecting")
-        let corrupt = EngineError.corruptEvent(source: "s", position: BinlogPosition(file: "f", offset: 4), underlying: .truncated(what: "event", needed: 4, available: 1))
-        #expect(ReplicatorStatus.Failure.of(purged, fromSource: true) == .binlogPurged)
-        #expect(ReplicatorStatus.Failure.of(refused, fromSource: true) == .sourceUnreachable)
-        #expect(ReplicatorStatus.Failure.of(refused, fromSource: false) == .target)
-        #expect(ReplicatorStatus.Failure.of(corrupt, fromSource: true) == .corruptEvent)
-    }
 }
 
 struct TargetLagSecondsTests {

@@ -23,6 +23,7 @@ struct ReplicaAuditLiveTests {
         mappings:
           - { source: "\(source).*", targets: [\(target)] }
         audit: { interval_seconds: 1 }
+        admin: { listen: "127.0.0.1:\(adminTestPort(id))" }
         alerts:
           channels: [ { type: command, command: "cat >> '\(alertFile)'; echo >> '\(alertFile)'" } ]
         """
