@@ -62,14 +62,7 @@ struct HostileNamesLiveTests {
             try admin.execute(createStatement(name))
             try admin.execute(insert(name, ids: 1...20))
         }
-        let configuration = try ConfigurationParser(file: "test.yaml").parse("""
-            source: { user: tm, server_id: \(7000 + id % 1000) }
-            targets:
-              \(target): { user: tm, database: \(replicas) }
-            mappings:
-              - { source: "\(source).*", targets: [\(target)] }
-            """)
-        let replicator = RunningReplicator(configuration, targets: [target: TestServer.options()], source: TestServer.options())
+        let replicator = try start()
         defer { replicator.stop() }
         #expect(waitUntil(60) { differences(admin).isEmpty }, "initial copy: \(differences(admin))")
 

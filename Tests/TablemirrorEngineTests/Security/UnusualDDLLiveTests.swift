@@ -89,7 +89,8 @@ extension HostileNamesLiveTests {
         #expect(differences(admin).isEmpty)
     }
 
-    private func start() throws -> RunningReplicator {
+    /// A replicator of every table of the source database (a pattern mapping) into the replicas' database.
+    func start() throws -> RunningReplicator {
         let configuration = try ConfigurationParser(file: "test.yaml").parse("""
             source: { user: tm, server_id: \(7000 + id % 1000) }
             targets:
