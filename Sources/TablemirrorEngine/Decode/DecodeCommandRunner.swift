@@ -26,7 +26,7 @@ public enum DecodeCommandRunner {
     /// and formatting on this one, so the two halves overlap on two cores; the queue between them is
     /// bounded, so memory does not grow with the input.
     public static func run(_ request: DecodeRequest) throws -> String {
-        let queue = BoundedQueue<[Change]>(capacity: 16)
+        let queue = BoundedQueue<[Change]>(capacity: 16, bytes: 16 << 20)
         let summary = SummaryBox()
         let decoder = Thread {
             do {
@@ -62,12 +62,14 @@ public enum DecodeCommandRunner {
     /// Runs on the decoding thread: reads the input, decodes it, and hands changes over in batches.
     private static func decode(_ request: DecodeRequest, into queue: BoundedQueue<[Change]>) throws -> String {
         var batch: [Change] = []
-        batch.reserveCapacity(256)
+        var filled = QueueBudget(items: 256, bytes: 1 << 20)
         let hand: (Change) -> Void = { change in
             batch.append(change)
-            if batch.count >= 256 {
+            filled.add(change.footprint)
+            if filled.isFull {
                 queue.put(batch)
                 batch.removeAll(keepingCapacity: true)
+                filled.removeAll()
             }
         }
         let session: DecodeSession

@@ -1,0 +1,24 @@
+/// The byte budgets that keep each target's pipeline within a fixed amount of memory whatever its rows; README
+/// ("Memory") states the bound they add up to. A single row larger than a budget still passes, alone.
+enum MemoryBudget {
+    /// What may wait between a target's reader and its applier.
+    static let queueItems = 64
+    static let queueBytes = 16 << 20
+    /// The reader hands a transaction's rows to the applier in batches of at most this many rows or bytes.
+    static let batchRows = 512
+    static let batchBytes = 1 << 20
+    /// One chunk of an online copy, or one piece of a table without a primary key copied whole (in SQL text).
+    static let chunkBytes = 4 << 20
+
+    /// README's bound on the daemon's resident memory: the program and its connections, each target's budgets
+    /// (its queue, the batch being built, a copy chunk read and one being applied, the folds and the text of its open
+    /// target transaction), and a few copies of the largest row, which may pass through whole (the binlog event,
+    /// its decoded values, the statement that writes it as hex, the client's buffers).
+    static func residentBound(targets: Int, largestRow: Int) -> Int {
+        baseBytes + targets * perTargetBytes + largestRowCopies * largestRow
+    }
+
+    static let baseBytes = 96 << 20
+    static let perTargetBytes = queueBytes + batchBytes + 2 * chunkBytes + GroupStatements.foldBytes + GroupStatements.sendSize + (8 << 20)
+    static let largestRowCopies = 6
+}
