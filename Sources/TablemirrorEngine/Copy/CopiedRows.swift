@@ -24,6 +24,9 @@ struct CopiedRows {
         } else {
             current += ", "
         }
+        // A large row's text is sized once (hex doubles it), not grown step by step through copies of itself.
+        let rowBytes = cells.reduce(0) { $0 + ($1?.count ?? 4) }
+        if rowBytes >= MemoryBudget.largeRow { current.reserveCapacity(current.utf8.count + 2 * rowBytes + 8 * cells.count + 16) }
         format.renderRow(cells, into: &current)
         let size = current.utf8.count
         bytes += size - before
