@@ -25,6 +25,8 @@ let package = Package(
         .systemLibrary(name: "CMariaDB", pkgConfig: "libmariadb", providers: [.apt(["libmariadb-dev"])]),
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // glibc's malloc.h (part of libc: nothing to link).
+        .systemLibrary(name: "CMalloc"),
 
         // Pure decoding: bytes in, typed events and values out. No I/O.
         .target(name: "BinlogDecoding", dependencies: ["CZstd", "CZlib"], swiftSettings: [
@@ -36,7 +38,7 @@ let package = Package(
         .target(name: "MariaDBClient", dependencies: ["CMariaDB"]),
         // The replication engine: sources of events, schema lookup, decode sessions, (later) apply.
         .target(name: "TablemirrorEngine", dependencies: [
-            "BinlogDecoding", "MariaDBClient", .product(name: "Logging", package: "swift-log"),
+            "BinlogDecoding", "MariaDBClient", "CMalloc", .product(name: "Logging", package: "swift-log"),
             .product(name: "OrderedCollections", package: "swift-collections"),
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),

@@ -12,6 +12,7 @@ struct Run: AsyncParsableCommand {
 
     func run() async throws {
         LoggingSystem.bootstrap(StreamLogHandler.standardError)
+        MemoryBudget.returnLargeBuffersToTheSystem()
         let logger = Logger(label: "tablemirror")
         do {
             let configuration = try ConfigurationLoader.load(path: config)

@@ -28,6 +28,8 @@ struct FoldedTableChanges {
 
     var count: Int { entries.count }
     var isEmpty: Bool { entries.isEmpty }
+    /// The images taken in since the run began (by `MemoryFootprint`, replaced ones included: an upper bound).
+    private(set) var bytes = 0
 
     /// Whether a change can be folded: the table has a primary key whose values compare exactly as bytes
     /// (text keys compare under a collation — 'a' and 'A ' may be one key — so they stay unfolded), and the
@@ -70,6 +72,7 @@ struct FoldedTableChanges {
 
     /// A key seen for the first time keeps what the target may hold for it; a later change only moves its end.
     private mutating func set(_ key: String, existing: RowImage?, final: RowImage?) {
+        bytes += key.utf8.count + (existing?.footprint ?? 0) + (final?.footprint ?? 0)
         if entries[key] != nil {
             entries[key]?.final = final
         } else {
@@ -88,6 +91,7 @@ struct FoldedTableChanges {
         }
         builder.flush()
         entries.removeAll(keepingCapacity: true)
+        bytes = 0
     }
 
     private func key(_ image: RowImage) -> String {

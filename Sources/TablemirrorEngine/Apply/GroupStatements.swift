@@ -4,17 +4,20 @@ import BinlogDecoding
 /// as possible: statements are joined into one multi-statement text, and changes by exact primary key are
 /// folded per table (see `FoldedTableChanges`) until the group commits or a fold grows large.
 struct GroupStatements {
-    /// A fold is written out at this many keys, so a transaction of any size holds bounded memory.
+    /// A fold is written out at this many keys or bytes of rows, so a transaction of any size holds bounded memory.
     static let foldLimit = 4096
+    static let foldBytes = 4 << 20
     /// Pending text is worth a round trip at this size (statements themselves stop near 1 MiB; the server's
     /// max_allowed_packet is 16 MiB by default).
     static let sendSize = 2 << 20
 
-    private var text = ""
+    /// Texts to send, one round trip each, in order: statements joined into multi-statement texts, except a statement
+    /// of `sendSize` or more, which is a text of its own (joining it would copy it).
+    private var texts: [String] = []
     private var folds: [QualifiedTableName: FoldedTableChanges] = [:]
 
     /// Pending text big enough to be sent now (folds stay open).
-    var isWorthSending: Bool { text.utf8.count >= Self.sendSize }
+    var isWorthSending: Bool { texts.count > 1 || (texts.last?.utf8.count ?? 0) >= Self.sendSize }
 
     /// Adds one table's changes, in source order.
     mutating func add(_ changes: [RowChangeMessage], to table: QualifiedTableName, plan: TableApplyPlan) {
@@ -25,7 +28,7 @@ struct GroupStatements {
             if foldable && (fold.isEmpty || fold.columnNames == change.columnNames) {
                 builder.flush()
                 fold.add(change)
-                if fold.count >= Self.foldLimit { fold.drain(into: &builder) }
+                if fold.count >= Self.foldLimit || fold.bytes >= Self.foldBytes { fold.drain(into: &builder) }
             } else {
                 // Order matters between a folded run and a change after it: the run goes first.
                 fold.drain(into: &builder)
@@ -34,13 +37,18 @@ struct GroupStatements {
         }
         append(builder.finish())
         if !fold.isEmpty { folds[table] = fold }
+        // Many tables' folds together stay within one fold's bytes too.
+        if folds.values.reduce(0, { $0 + $1.bytes }) >= Self.foldBytes { closeFolds() }
     }
 
     /// Adds statements to run after everything added so far.
     mutating func append(_ statements: [String]) {
         for statement in statements {
-            if !text.isEmpty { text += ";\n" }
-            text += statement
+            if statement.utf8.count >= Self.sendSize || texts.isEmpty || texts[texts.count - 1].utf8.count >= Self.sendSize {
+                texts.append(statement)
+            } else {
+                texts[texts.count - 1] += ";\n" + statement
+            }
         }
     }
 
@@ -54,14 +62,14 @@ struct GroupStatements {
         folds.removeAll(keepingCapacity: true)
     }
 
-    /// The pending text, which is then sent; open folds stay open.
-    mutating func take() -> String {
-        defer { text = "" }
-        return text
+    /// The pending texts, which are then sent in order; open folds stay open.
+    mutating func take() -> [String] {
+        defer { texts = [] }
+        return texts
     }
 
     mutating func discard() {
-        text = ""
+        texts = []
         folds.removeAll()
     }
 }

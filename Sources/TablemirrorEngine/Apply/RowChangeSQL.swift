@@ -104,6 +104,8 @@ public enum RowChangeSQL {
             } else {
                 current += ", "
             }
+            let size = image.footprint
+            if size >= MemoryBudget.largeRow { current.reserveCapacity(current.utf8.count + 2 * size + 64) }
             current += "("
             var first = true
             for (index, value) in image.values.enumerated() {

@@ -21,8 +21,8 @@ final class OnlineCopyDriver {
     private let targetConnection: MariaDBConnection
     private var sourceConnection: MariaDBConnection?
     private var copies: [ActiveCopy] = []
-    /// A chunk read at a position the reader has not reached yet.
-    private var held: TableChunk?
+    /// A read at a position the reader has not reached yet.
+    private var held: HeldRead?
     private var lastPoll = Date.distantPast
     /// Requests (generation|table) whose last chunk went to the applier.
     private var handedOver = Set<String>()
@@ -33,6 +33,28 @@ final class OnlineCopyDriver {
     private(set) var suspended = Set<QualifiedTableName>()
     /// No chunk is read before this time (a table changed under the copy; the reader catches up first).
     private var pausedUntil = Date.distantPast
+
+    /// What waits for the reader to reach a snapshot's position: a chunk read from it (bounded), or — for a table
+    /// without a primary key — the snapshot itself, open on the source connection, whose rows are streamed to the
+    /// applier once the reader is there (the table's metadata lock holds its structure until then).
+    private enum HeldRead {
+        case chunk(TableChunk)
+        case wholeTable(TableChunkReader.OpenRead, ActiveCopy)
+
+        var position: BinlogPosition {
+            switch self {
+            case let .chunk(chunk): chunk.position
+            case let .wholeTable(open, _): open.snapshot.position
+            }
+        }
+
+        var source: QualifiedTableName {
+            switch self {
+            case let .chunk(chunk): chunk.source
+            case let .wholeTable(_, copy): copy.reader.route.source
+            }
+        }
+    }
 
     private struct ActiveCopy {
         var reader: TableChunkReader
@@ -57,32 +79,43 @@ final class OnlineCopyDriver {
         try poll()
     }
 
-    /// Chunks due where the reader stands between two transactions, having read everything before `position`.
-    func chunks(atBoundary position: BinlogPosition) throws -> [TableChunk] {
-        var due: [TableChunk] = []
-        if let chunk = held, !position.isBefore(chunk.position) {
-            due.append(handOver(chunk))
-            held = nil
-        }
+    /// Hands `send` the chunks due where the reader stands between two transactions, having read everything
+    /// before `position`.
+    func deliver(atBoundary position: BinlogPosition, to send: (TableChunk) throws -> Void) throws {
+        try deliverHeld(before: position, to: send)
         if Date().timeIntervalSince(lastPoll) >= Self.pollInterval { try poll() }
         var budget = Self.chunksPerBoundary
         while held == nil, budget > 0, !copies.isEmpty, Date() >= pausedUntil {
-            guard let chunk = try readNextChunk() else { break }
-            if position.isBefore(chunk.position) {
-                held = chunk  // the source moved on meanwhile: the chunk waits for the reader
-            } else {
-                due.append(handOver(chunk))
-            }
+            guard let read = try readNext() else { break }
+            // The source may have moved on meanwhile: then the read waits for the reader.
+            held = read
+            try deliverHeld(before: position, to: send)
             budget -= 1
         }
-        return due
     }
 
-    /// A held chunk due before the transaction starting at `position`.
-    func chunks(before position: BinlogPosition) -> [TableChunk] {
-        guard let chunk = held, !position.isBefore(chunk.position) else { return [] }
+    /// Hands `send` a held read due before the transaction starting at `position`.
+    func deliver(before position: BinlogPosition, to send: (TableChunk) throws -> Void) throws {
+        try deliverHeld(before: position, to: send)
+    }
+
+    private func deliverHeld(before position: BinlogPosition, to send: (TableChunk) throws -> Void) throws {
+        guard let read = held, !position.isBefore(read.position) else { return }
         held = nil
-        return [handOver(chunk)]
+        switch read {
+        case let .chunk(chunk):
+            try send(handOver(chunk))
+        case .wholeTable(let open, var copy):
+            guard let source = sourceConnection else { return }
+            defer { copy.reader.close(source: source) }
+            let rows = try copy.reader.streamWhole(open, estimatedRows: copy.estimatedRows, generation: copy.generation, source: source) {
+                try send(handOver($0))
+            }
+            if let line = copy.progress.line(rows: rows, finished: true) {
+                logger.info("copy of \(copy.reader.route.source) into \(target) (no primary key, one snapshot): \(line)")
+            }
+            status.update(target) { $0.copies[copy.reader.route.source.description] = nil }
+        }
     }
 
     private func handOver(_ chunk: TableChunk) -> TableChunk {
@@ -105,16 +138,19 @@ final class OnlineCopyDriver {
         for index in copies.indices {
             if let route = routes[copies[index].reader.route.source] { copies[index].reader.route = route }
         }
-        if let chunk = held, ends(chunk.source) { held = nil }
+        if let read = held, ends(read.source) {
+            if case let .wholeTable(_, copy) = read, let source = sourceConnection { copy.reader.close(source: source) }
+            held = nil
+        }
         suspended = suspended.filter { routes[$0] != nil }
         pausedUntil = .distantPast
         // A table copied anew is suspended from here: its next events must not reach the old replica.
         if !recreated.isEmpty { try poll() }
     }
 
-    /// The next chunk, or nil when the source's table has changed ahead of the reader (renamed, dropped, altered
-    /// after the snapshot began): reading waits until the reader has caught up with that change.
-    private func readNextChunk() throws -> TableChunk? {
+    /// The next read of the first copy, or nil when the source's table has changed ahead of the reader (renamed,
+    /// dropped, altered after the snapshot began): reading waits until the reader has caught up with that change.
+    private func readNext() throws -> HeldRead? {
         let source = try sourceConnection ?? MariaDBConnection(sourceOptions)
         sourceConnection = source
         var copy = copies[0]
@@ -124,9 +160,16 @@ final class OnlineCopyDriver {
                 chunk = try copy.reader.rows(withKeys: keys, generation: copy.generation, source: source)
             } else {
                 // Only the first chunk of a rebuild carries the structure (a crash before it commits reads it again).
-                let (next, lastKey) = try copy.reader.next(after: copy.lastKey, estimatedRows: copy.estimatedRows, generation: copy.generation,
-                                                           recreate: copy.recreate && suspended.contains(copy.reader.route.source),
-                                                           source: source)
+                let open = try copy.reader.open(source: source, recreate: copy.recreate && suspended.contains(copy.reader.route.source))
+                if open.format.keyColumns.isEmpty {
+                    // Read whole once the reader is there: the copy is handed over from here on.
+                    handedOver.insert(copy.generation + "|" + copy.reader.route.source.description)
+                    copies.removeFirst()
+                    return .wholeTable(open, copy)
+                }
+                defer { copy.reader.close(source: source) }
+                let (next, lastKey) = try copy.reader.next(after: copy.lastKey, in: open, estimatedRows: copy.estimatedRows,
+                                                           generation: copy.generation, source: source)
                 chunk = next
                 copy.lastKey = lastKey
             }
@@ -148,7 +191,7 @@ final class OnlineCopyDriver {
         } else {
             copies[0] = copy
         }
-        return chunk
+        return .chunk(chunk)
     }
 
     /// Takes up copies the target records as unfinished (requested, or interrupted by a restart).

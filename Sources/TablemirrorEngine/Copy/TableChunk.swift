@@ -3,7 +3,8 @@ import BinlogDecoding
 /// A run of a source table's rows, by primary key, exactly as they were at one binlog position. Applied to a
 /// target at that position in the stream (after every transaction before it, before every one after it), it
 /// replaces the replica's rows in its key range — so changes made during a copy are neither lost nor
-/// overwritten by older copied data.
+/// overwritten by older copied data. A table without a primary key has one chunk, the whole table, handed over
+/// in pieces (`continues`).
 struct TableChunk: Sendable {
     var source: QualifiedTableName
     /// The snapshot's position: the chunk belongs between the transactions before and after it.
@@ -17,6 +18,9 @@ struct TableChunk: Sendable {
     var isLast: Bool
     /// The first chunk of a copy that rebuilds the replica: its structure as of `position`.
     var recreated: RecreatedTable?
+    /// More pieces of this chunk follow, at the same position, for the same target transaction (a table without a
+    /// primary key is copied whole, in pieces of bounded size): the transaction must not commit before the last.
+    var continues = false
 
     struct RecreatedTable: Sendable {
         /// CREATE TABLE for the replica (named for the target, without foreign keys).

@@ -26,7 +26,7 @@ public enum DecodeCommandRunner {
     /// and formatting on this one, so the two halves overlap on two cores; the queue between them is
     /// bounded, so memory does not grow with the input.
     public static func run(_ request: DecodeRequest) throws -> String {
-        let queue = BoundedQueue<[Change]>(capacity: 16)
+        let queue = BoundedQueue<[Change]>(capacity: 16, bytes: 16 << 20)
         let summary = SummaryBox()
         let decoder = Thread {
             do {
@@ -63,12 +63,14 @@ public enum DecodeCommandRunner {
     /// decoded before an error is handed over before the error, so it is printed first.
     private static func decode(_ request: DecodeRequest, into queue: BoundedQueue<[Change]>) throws -> String {
         var batch: [Change] = []
-        batch.reserveCapacity(256)
+        var filled = QueueBudget(items: 256, bytes: 1 << 20)
         let hand: (Change) -> Void = { change in
             batch.append(change)
-            if batch.count >= 256 {
+            filled.add(change.footprint)
+            if filled.isFull {
                 queue.put(batch)
                 batch.removeAll(keepingCapacity: true)
+                filled.removeAll()
             }
         }
         defer { if !batch.isEmpty { queue.put(batch) } }

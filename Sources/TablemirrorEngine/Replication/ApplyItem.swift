@@ -21,3 +21,13 @@ extension BinlogPosition {
         file < other.file || (file == other.file && offset < other.offset)
     }
 }
+
+extension ApplyItem: MemoryFootprint {
+    var footprint: Int {
+        switch self {
+        case let .rows(rows): rows.footprint
+        case let .copyChunk(chunk): chunk.statements.reduce(fixedFootprint) { $0 + fixedFootprint + $1.utf8.count }
+        case .begin, .commit, .passed, .schemaChange: fixedFootprint
+        }
+    }
+}

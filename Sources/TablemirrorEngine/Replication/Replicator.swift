@@ -288,6 +288,7 @@ private final class ChangeRouter {
     /// Tells the decoder a table's structure from here on (nil: forget it).
     private let setStructure: (QualifiedTableName, TableSchemaHint?) throws -> Void
     private var pending: [RowChangeMessage] = []
+    private var pendingSize = QueueBudget(items: MemoryBudget.batchRows, bytes: MemoryBudget.batchBytes)
     private var begun = false
     private var start: TransactionStart?
     /// Where the reader stands: after the last complete transaction (or statement) it read.
@@ -310,7 +311,7 @@ private final class ChangeRouter {
     func route(_ change: Change) throws {
         switch change {
         case let .begin(transaction):
-            try send(copier.chunks(before: transaction.position))
+            try copier.deliver(before: transaction.position, to: send)
             start = transaction
         case let .row(row):
             let table = QualifiedTableName(database: row.database, table: row.table)
@@ -320,7 +321,8 @@ private final class ChangeRouter {
                 begun = true
             }
             pending.append(row)
-            if pending.count >= 512 { try flush() }
+            pendingSize.add(row.footprint)
+            if pendingSize.isFull { try flush() }
         case let .commit(commit):
             if begun {
                 try flush()
@@ -333,7 +335,7 @@ private final class ChangeRouter {
             }
             start = nil
             position = commit.endPosition
-            try send(copier.chunks(atBoundary: position))
+            try copier.deliver(atBoundary: position, to: send)
         case let .ddl(ddl):
             try routeSchemaChange(ddl)
         }
@@ -388,7 +390,7 @@ private final class ChangeRouter {
         // An applier that failed while the source is quiet would otherwise go unnoticed until the next change.
         if lane.hasFailed { throw ApplierStopped() }
         guard start == nil else { return }
-        try send(copier.chunks(atBoundary: position))
+        try copier.deliver(atBoundary: position, to: send)
         if let commit = unsentPassed {
             try lane.send(.passed(commit))
             unsentPassed = nil
@@ -409,28 +411,27 @@ private final class ChangeRouter {
         lastPassedSent = Date()
     }
 
-    private func send(_ chunks: [TableChunk]) throws {
-        for chunk in chunks {
-            // A rebuilt replica's events after the chunk are decoded with the structure the chunk was read with.
-            if let recreated = chunk.recreated { try setStructure(chunk.source, recreated.structure) }
-            try lane.send(.copyChunk(chunk))
-        }
+    private func send(_ chunk: TableChunk) throws {
+        // A rebuilt replica's events after the chunk are decoded with the structure the chunk was read with.
+        if let recreated = chunk.recreated { try setStructure(chunk.source, recreated.structure) }
+        try lane.send(.copyChunk(chunk))
     }
 
     private func flush() throws {
         guard !pending.isEmpty else { return }
         try lane.send(.rows(pending))
         pending.removeAll(keepingCapacity: true)
+        pendingSize.removeAll()
     }
 }
 
-/// One target's applier on its own thread, fed through a bounded queue.
+/// One target's applier on its own thread, fed through a queue bounded in items and bytes.
 private final class ApplierLane: @unchecked Sendable {
     /// Source transactions grouped into one target transaction at most.
     static let groupLimit = 500
 
     private let applier: TargetApplier
-    private let queue = BoundedQueue<ApplyItem>(capacity: 64)
+    private let queue = BoundedQueue<ApplyItem>(capacity: MemoryBudget.queueItems, bytes: MemoryBudget.queueBytes)
     private let done = NSCondition()
     private var finished = false
     private var failure: (any Error)?

@@ -247,6 +247,9 @@ final class TargetApplier {
             pendingCopiedRows += chunk.rowCount
             // Many chunks may share a group on a quiet source: keep each round trip under the packet limit.
             if pending.isWorthSending { try send(pending.take()) }
+            // A piece of a chunk that continues keeps the transaction open until its last piece.
+            isMidChunk = chunk.continues
+            guard !chunk.continues else { return }
             pendingCopyChunks += 1
             if chunk.isLast { pendingFinishedCopies += 1 }
         case let .commit(commit):
@@ -462,18 +465,22 @@ final class TargetApplier {
                            bytes: bytes, limit: maxPacket)
     }
 
-    /// One round trip for everything pending: BEGIN, rows, and at the end the checkpoint and COMMIT.
-    private func send(_ sql: String) throws {
-        guard !sql.isEmpty else { return }
-        guard fits(sql) else { throw StatementTooLarge(bytes: sql.utf8.count, limit: maxPacket) }
-        isBegunOnServer = true
-        try connection.execute(sql)
+    /// One round trip for everything pending (BEGIN, rows, and at the end the checkpoint and COMMIT), or one more
+    /// for each very large statement. None longer than the target's packet limit is sent.
+    private func send(_ texts: [String]) throws {
+        for sql in texts where !sql.isEmpty {
+            guard fits(sql) else { throw StatementTooLarge(bytes: sql.utf8.count, limit: maxPacket) }
+            isBegunOnServer = true
+            try connection.execute(sql)
+        }
     }
 
     /// Whether the open target transaction holds complete source transactions only (it may be committed now).
-    var isAtGroupBoundary: Bool { isOpen && (groupEnd != nil || pendingCopyChunks > 0) && !isMidTransaction }
+    var isAtGroupBoundary: Bool { isOpen && (groupEnd != nil || pendingCopyChunks > 0) && !isMidTransaction && !isMidChunk }
     /// A source transaction has begun in the open target transaction and has not yet committed.
     private var isMidTransaction = false
+    /// Some pieces of a copy chunk are in the open target transaction, not yet the last.
+    private var isMidChunk = false
 
     /// Rolls back an open target transaction (on shutdown or error): nothing half-applied stays.
     func abandon() {
@@ -487,5 +494,6 @@ final class TargetApplier {
         isBegunOnServer = false
         resetGroup()
         isMidTransaction = false
+        isMidChunk = false
     }
 }
