@@ -10,15 +10,18 @@
 #   BENCH_PORT (33071), BENCH_BINLOG_SIZE (64M: --max-binlog-size), BENCH_WRITE (1: update BENCHMARKS.md;
 #   0: print only), BENCH_KEEP_BINLOG (a directory: copy the generated binlog files there, for profiling),
 #   BENCH_REF (a commit, e.g. HEAD: build tablemirror from that commit's snapshot instead of the work tree).
-#   apply    tablemirror's catch-up throughput (and steady-state lag) against MariaDB's own replication,
-#            single-threaded and parallel, on the same sysbench backlog (~1M row changes), in one run;
+#   apply    tablemirror's catch-up throughput (whole and per phase: bulk inserts, OLTP mix, wide rows,
+#            many-row updates, mixed types), steady-state lag and catch-up after an outage under load, against
+#            MariaDB's own replication, single-threaded and parallel, on the same backlog, in one run;
 #            servers on 127.0.0.1:33081-33084. Writes <!-- apply:begin/end --> in BENCHMARKS.md.
+#            Knobs: BENCH_APPLY_INSERT_EVENTS (200000), BENCH_APPLY_WRITE_EVENTS (200000),
+#            BENCH_APPLY_TABLE_SIZE (100000), BENCH_APPLY_BULK_STATEMENTS (100), BENCH_APPLY_WIDE_ROWS (20000),
+#            BENCH_APPLY_MIXED_BATCHES (50), BENCH_APPLY_LAG_SECONDS (30; 0 skips the lag phase),
+#            BENCH_APPLY_LAG_RATE (default: half the source's unthrottled oltp_write_only rate),
+#            BENCH_APPLY_OUTAGE_SECONDS (30; 0 skips the outage phase), BENCH_APPLY_BIG_ROWS (200000),
+#            BENCH_APPLY_TIMEOUT (900), and BENCH_WRITE, BENCH_REF as above (details: scripts/bench/apply.sh).
 #   guards   what the read-only triggers cost per row (none, the earlier user-name test, the exact-account
 #            test), on one server on 127.0.0.1:33091 (scripts/bench/guards.sh). Writes <!-- guards:begin/end -->.
-#            Knobs: BENCH_APPLY_INSERT_EVENTS (200000), BENCH_APPLY_WRITE_EVENTS (200000),
-#            BENCH_APPLY_TABLE_SIZE (100000), BENCH_APPLY_LAG_SECONDS (30; 0 skips the lag phase),
-#            BENCH_APPLY_LAG_RATE (default: half the source's unthrottled oltp_write_only rate),
-#            BENCH_APPLY_TIMEOUT (900), and BENCH_WRITE, BENCH_REF as above (details: scripts/bench/apply.sh).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
