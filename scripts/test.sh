@@ -34,9 +34,9 @@ export TM_TEST_FIXTURES
 export TM_SERVERS_DIR=${TM_SERVERS_DIR:-/tmp/tablemirror-test-servers}
 export TM_TEST_SOURCE_HOST=127.0.0.1
 export TM_TEST_SOURCE_PORT=${TM_TEST_SOURCE_PORT:-33061}
-# A second server, for targets on another server than the source (outage tests stop and resume it).
+# A second server, for targets on another server than the source. Suites that need a server of their own (an
+# outage, a setting) start it on the ports after these three.
 export TM_TEST_TARGET_PORT=${TM_TEST_TARGET_PORT:-33062}
-export TM_TEST_TARGET_SERVER=tm-test-target
 # A third, small server without TLS: `preferred` must reach it in clear, `required` must refuse it.
 export TM_TEST_PLAIN_PORT=${TM_TEST_PLAIN_PORT:-$((TM_TEST_SOURCE_PORT + 2))}
 export TM_TEST_USER=tm
@@ -60,9 +60,8 @@ cleanup() {
         wait "$child" 2>/dev/null || true
     fi
     if [ "$server_started" -eq 1 ]; then
-        bash scripts/mariadb-server.sh stop tm-test-source 9>&- || true
-        bash scripts/mariadb-server.sh stop tm-test-target 9>&- || true
-        bash scripts/mariadb-server.sh stop tm-test-plain 9>&- || true
+        # The three servers, and any a suite started for itself and could not stop (a crashed test).
+        bash scripts/mariadb-server.sh stop-all 9>&- || true
     fi
 }
 trap cleanup EXIT

@@ -68,14 +68,6 @@ public enum TestTargetServer {
         return try MariaDBConnection(batching)
     }
 
-    /// Stops the target server (its data stays), to simulate an outage.
-    public static func stop() throws { try serverScript("stop", name) }
-
-    /// Starts it again on its data.
-    public static func resume() throws { try serverScript(["resume", name, String(options().port)] + TestTLS.serverOptions("other-host")) }
-
-    private static var name: String { TestServer.environment("TM_TEST_TARGET_SERVER") ?? "tm-test-target" }
-
     static func serverScript(_ arguments: String...) throws { try serverScript(arguments) }
 
     static func serverScript(_ arguments: [String]) throws {

@@ -1,15 +1,18 @@
 import MariaDBClient
 
-/// A server a test starts for itself, for a setting no other test may see (and no outage test may take away):
-/// on the port after the third test server's, under the same servers directory; stopped when the test ends.
+/// A server a test starts for itself, for a setting no other test may see or an outage no other test may
+/// suffer: on a port after the three test servers' (`offset` 3 and up, one per suite), under the same servers
+/// directory; stopped when the test ends.
 public struct ThrowawayServer {
     public let name: String
     public let port: Int
+    private let options: [String]
 
     /// Starts a fresh server with these mariadbd options (they override the script's defaults).
-    public init(name: String, options: [String]) throws {
+    public init(name: String, offset: Int, options: [String] = []) throws {
         self.name = name
-        port = TestServer.options().port + 3
+        self.options = options
+        port = TestServer.options().port + offset
         try TestTargetServer.serverScript(["start", name, String(port)] + options)
     }
 
@@ -24,6 +27,11 @@ public struct ThrowawayServer {
         batching.multiStatements = true
         return try MariaDBConnection(batching)
     }
+
+    /// Stops the server, keeping its data, to simulate an outage; `resume` brings it back.
+    public func pause() throws { try TestTargetServer.serverScript("stop", name) }
+
+    public func resume() throws { try TestTargetServer.serverScript(["resume", name, String(port)] + options) }
 
     public func stop() {
         try? TestTargetServer.serverScript("stop", name)

@@ -107,15 +107,16 @@ struct RowFilter {
             }
             insert += ")"
         }
-        try connection.execute("DROP TEMPORARY TABLE IF EXISTS \(Self.imageTable)")
+        // One round trip to make and fill the table (the applier's connection sends statements together), one to
+        // read the verdicts. The table stays until the next batch replaces it, or the session ends.
         try connection.execute("""
+            DROP TEMPORARY TABLE IF EXISTS \(Self.imageTable);
             CREATE TEMPORARY TABLE \(Self.imageTable) (\(SQLLiteral.identifier(Self.rowNumberColumn)) BIGINT UNSIGNED NOT NULL) \
-            SELECT * FROM \(replica) LIMIT 0
+            SELECT * FROM \(replica) LIMIT 0;
+            \(insert)
             """)
-        try connection.execute(insert)
         let result = try connection.query(
             "SELECT (\(condition)) IS TRUE FROM \(Self.imageTable) ORDER BY \(SQLLiteral.identifier(Self.rowNumberColumn))")
-        try connection.execute("DROP TEMPORARY TABLE \(Self.imageTable)")
         return result.rows.indices.map { result.string($0, 0) == "1" }
     }
 }

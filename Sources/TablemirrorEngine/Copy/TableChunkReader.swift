@@ -70,22 +70,25 @@ struct TableChunkReader {
         let select = selectRows(format, after.map { KeyRange.after(keyNames(format), $0) })
             + " ORDER BY \(keyNames(format).joined(separator: ", ")) LIMIT \(limit)"
         var copied = CopiedRows(format: format, replica: route.apply.qualifiedName)
-        var lastRowKey: [String]?
+        // Only the last row's key is needed: its cells are kept, and rendered once the chunk is read.
+        var lastKeyCells: [QueryResult.Cell]?
         var isFull = false
         try source.streamRows(select) { cells in
             copied.add(cells)
-            lastRowKey = format.keyColumns.map { index in
-                var literal = ""
-                format.render(cells[index], column: index, into: &literal)
-                return literal
-            }
+            lastKeyCells = format.keyColumns.map { cells[$0] }
             isFull = sizing.isFull(copied.bytes)
             return !isFull
         }
         let rows = copied.rows
         sizing.record(rows: rows, bytes: copied.bytes)
         let isLast = !isFull && rows < limit
-        let newLastKey = lastRowKey ?? after
+        let newLastKey = lastKeyCells.map { cells in
+            zip(format.keyColumns, cells).map { index, cell in
+                var literal = ""
+                format.render(cell, column: index, into: &literal)
+                return literal
+            }
+        } ?? after
         let range = KeyRange.between(keyNames(format), after: after, upTo: isLast ? nil : newLastKey)
         let statements = [deleteStatement(range)] + copied.take() + [
             CopyProgressStore.chunkStatement(target: target, source: route.source, generation: generation, lastKey: newLastKey,

@@ -19,10 +19,11 @@ final class BoundedQueue<Element: Sendable & MemoryFootprint>: @unchecked Sendab
         slots = Array(repeating: (nil, 0), count: budget.items)
     }
 
-    /// Waits for room, then adds `item`. Returns false if the queue was finished meanwhile.
+    /// Waits for room, then adds `item`, counted at `size` when the producer already knows it (a batch it sized
+    /// row by row), else at its footprint. Returns false if the queue was finished meanwhile.
     @discardableResult
-    func put(_ item: Element) -> Bool {
-        let size = item.footprint
+    func put(_ item: Element, size known: Int? = nil) -> Bool {
+        let size = known ?? item.footprint
         condition.lock()
         defer { condition.unlock() }
         while !budget.admits(size) && !finished { condition.wait() }

@@ -14,7 +14,7 @@ extension ColumnValue: MemoryFootprint {
     var footprint: Int {
         switch self {
         case let .decimal(text), let .text(text), let .json(text): fixedFootprint + text.utf8.count
-        case let .bytes(bytes), let .geometry(bytes): fixedFootprint + bytes.count
+        case let .bytes(bytes), let .geometry(bytes), let .encoded(bytes, _): fixedFootprint + bytes.count
         case let .enumeration(_, name): fixedFootprint + (name?.utf8.count ?? 0)
         case let .set(_, members): fixedFootprint + (members?.reduce(0) { $0 + fixedFootprint + $1.utf8.count } ?? 0)
         case let .jsonDiff(diffs): diffs.reduce(fixedFootprint) { $0 + 4 * fixedFootprint + $1.path.utf8.count }

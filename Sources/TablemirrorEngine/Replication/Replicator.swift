@@ -419,7 +419,8 @@ private final class ChangeRouter {
 
     private func flush() throws {
         guard !pending.isEmpty else { return }
-        try lane.send(.rows(pending))
+        // Sized as the rows came in: the queue need not go over them again.
+        try lane.send(.rows(pending), size: pendingSize.heldBytes + fixedFootprint)
         pending.removeAll(keepingCapacity: true)
         pendingSize.removeAll()
     }
@@ -443,8 +444,8 @@ private final class ApplierLane: @unchecked Sendable {
         thread.start()
     }
 
-    func send(_ item: ApplyItem) throws {
-        if !queue.put(item) {
+    func send(_ item: ApplyItem, size: Int? = nil) throws {
+        if !queue.put(item, size: size) {
             throw EngineError.invalidArgument("target \(applier.name) stopped: \(failureDescription())")
         }
     }

@@ -8,8 +8,8 @@ import TestSupport
 /// The daemon's resident memory through a 64 MiB row and through the copies and streaming of a 500,000-row table
 /// without a primary key stays under README's bound (`MemoryBudget.residentBound`), and the replicas are identical;
 /// a table without a primary key is never seen half-copied. The replicas are on the second server, so that the
-/// copies' writes do not add to the binlog that every other suite's pipelines read; another suite stops that server
-/// for half a minute now and then, so every use of it connects afresh and waits for it.
+/// copies' writes do not add to the binlog that every other suite's pipelines read; every use of it connects afresh
+/// and waits for it, so that a slow moment of a loaded machine is not taken for a failure.
 @Suite("Bounded memory", .serialized, .enabled(if: TestServer.isConfigured && TestTargetServer.isConfigured))
 struct BoundedMemoryLiveTests {
     let id = UInt32.random(in: 0..<UInt32.max)

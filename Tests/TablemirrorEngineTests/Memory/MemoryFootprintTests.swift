@@ -8,6 +8,9 @@ struct MemoryFootprintTests {
         #expect(blob.footprint >= 20 << 20 && blob.footprint < (20 << 20) + 1_024)
         let text = rowChange(.update, before: [.signed(1), .text("é")], after: [.signed(1), .text(String(repeating: "x", count: 1_000))])
         #expect(text.footprint >= 1_002)
+        // Text in a set other than utf8 and latin1 travels as its bytes: a 20 MiB ucs2 value counts as 20 MiB.
+        let encoded = rowChange(.insert, after: [.signed(1), .encoded([UInt8](repeating: 0, count: 20 << 20), charset: Charset.named("ucs2"))])
+        #expect(encoded.footprint >= 20 << 20)
     }
 
     @Test func smallRowsStillAddUp() {

@@ -31,7 +31,7 @@ struct RowTooLargeLiveTests {
 
     @Test func aRowOverTheTargetsPacketLimitStopsItWithAReasonUntilTheLimitIsRaised() throws {
         let admin = try TestServer.connect()
-        let server = try ThrowawayServer(name: "tm-test-packet", options: ["--max-allowed-packet=16M", "--innodb-buffer-pool-size=64M"])
+        let server = try ThrowawayServer(name: "tm-test-packet", offset: 3, options: ["--max-allowed-packet=16M", "--innodb-buffer-pool-size=64M"])
         defer { server.stop() }
         let alertFile = FileManager.default.temporaryDirectory.appendingPathComponent("tm-big-alerts-\(id)").path
         let yaml = yaml(alertFile: alertFile, targetPort: server.port)

@@ -6,19 +6,22 @@ import TestSupport
 @testable import TablemirrorEngine
 
 /// A target server stopped for 30 seconds mid-stream: the other target keeps up meanwhile; the stopped one
-/// reconnects when it returns and catches up with nothing lost.
-@Suite("Target outage", .serialized, .enabled(if: TestServer.isConfigured && TestTargetServer.isConfigured))
+/// reconnects when it returns and catches up with nothing lost. The far target is a server of this suite's own, so
+/// that its outage touches no other suite.
+@Suite("Target outage", .serialized, .enabled(if: TestServer.isConfigured))
 struct TargetOutageTests {
     let id = UInt32.random(in: 0..<UInt32.max)
 
     @Test func theOtherTargetKeepsUpAndTheStoppedOneCatchesUp() throws {
         let source = "tm_osrc_\(id)", near = "tm_onear_\(id)", far = "tm_ofar_\(id)"
+        let farServer = try ThrowawayServer(name: "tm-test-outage", offset: 4)
+        defer { farServer.stop() }
         let admin = try TestServer.connect()
-        let farAdmin = try TestTargetServer.connect()
+        let farAdmin = try farServer.connect()
         try admin.execute("CREATE DATABASE \(source); CREATE DATABASE \(near); CREATE TABLE \(source).items (id INT PRIMARY KEY, v INT)")
         try farAdmin.execute("CREATE DATABASE \(far)")
         defer {
-            for (connection, database) in [(admin, near), (try? TestTargetServer.connect(), far)] {
+            for (connection, database) in [(admin, near), (try? farServer.connect(), far)] {
                 try? connection?.execute("DROP TABLE IF EXISTS _tablemirror.`guard_\(database)_items`; DROP DATABASE IF EXISTS \(database)")
                 try? connection?.execute("DELETE FROM _tablemirror.checkpoint WHERE target LIKE '%_\(id)'")
             }
@@ -34,9 +37,9 @@ struct TargetOutageTests {
             """)
         configuration.admin.host = nil
         let connections = Replicator.Connections(source: TestServer.options(),
-                                                 targets: ["near_\(id)": TestServer.options(), "far_\(id)": TestTargetServer.options()])
+                                                 targets: ["near_\(id)": TestServer.options(), "far_\(id)": farServer.options()])
         func report() throws -> StatusReport { try StatusReport.read(configuration, connections: connections, maxLag: 10) }
-        let running = RunningReplicator(configuration, targets: ["near_\(id)": TestServer.options(), "far_\(id)": TestTargetServer.options()],
+        let running = RunningReplicator(configuration, targets: ["near_\(id)": TestServer.options(), "far_\(id)": farServer.options()],
                                         source: TestServer.options(), backoffSeconds: (0.2, 2))
         defer { running.stop() }
         let status = running.status
@@ -50,12 +53,12 @@ struct TargetOutageTests {
 
         try writer.execute("INSERT INTO items SELECT seq, seq FROM seq_1_to_100")
         try #require(waitUntil(120) {
-            equal(admin, "\(near).items") && equal(try? TestTargetServer.connect(), "\(far).items")
+            equal(admin, "\(near).items") && equal(try? farServer.connect(), "\(far).items")
                 && status.snapshot()["far_\(id)"]?.state == .streaming
         }, "both targets did not converge before the outage")
 
         // The far target's server goes away for 30 seconds while the source keeps changing.
-        try TestTargetServer.stop()
+        try farServer.pause()
         let outageEnds = Date().addingTimeInterval(30)
         var nearLagged = false
         var round = 0
@@ -77,9 +80,9 @@ struct TargetOutageTests {
             Issue.record("the far target is not retrying during the outage: \(String(describing: status.snapshot()["far_\(id)"]))")
         }
 
-        try TestTargetServer.resume()
+        try farServer.resume()
         #expect(waitUntil(120) {
-            equal(try? TestTargetServer.connect(), "\(far).items") && status.snapshot()["far_\(id)"]?.state == .streaming
+            equal(try? farServer.connect(), "\(far).items") && status.snapshot()["far_\(id)"]?.state == .streaming
         }, "the far target did not catch up")
         // (Other suites keep writing to the same source, so "caught up" means within a second or two.)
         #expect(waitUntil(30) { (try? report().targets.allSatisfy { ($0.lag?.seconds ?? 99) < 3 }) == true }, "status does not show both caught up")
