@@ -1,0 +1,97 @@
+import BinlogDecoding
+import Foundation
+import Logging
+import MariaDBClient
+
+extension Replicator {
+    func runPipeline(_ plan: ReplicationPlan.TargetPlan, options: ConnectionOptions, stop: StopSignal,
+                             current: CurrentStream, carefulUntil: BinlogPosition?) throws {
+        let name = plan.target.name
+        status.update(name) { $0.state = .starting }
+        let applier = try TargetApplier(plan: plan, options: options, status: status, logger: logger, metrics: metrics)
+        applier.carefulUntil = carefulUntil
+        status.update(name) { $0.targetEncryption = ReplicatorStatus.ConnectionEncryption(cipher: applier.tlsCipher) }
+        try applier.prepare(onCopy: { status.update(name) { $0.state = .copying } }) {
+            try MariaDBConnection(connections.source)
+        }
+        guard let start = applier.checkpoint?.position, !stop.isStopped else { return }
+        let schema: MariaDBConnection, source: RemoteEventSource
+        do {
+            schema = try MariaDBConnection(connections.source)
+            source = try RemoteEventSource(connections.source, request: BinlogStreamRequest(
+                start: .position(file: start.file, offset: start.offset), serverID: streamServerID(for: name),
+                heartbeatSeconds: 1))
+        } catch {
+            throw SourceFailure(underlying: error)
+        }
+        current.set(source.stream.interrupter)
+        defer { current.set(nil) }
+        if stop.isStopped { return }
+        status.update(name) {
+            $0.state = .streaming
+            $0.failure = nil
+            $0.sourceEncryption = ReplicatorStatus.ConnectionEncryption(cipher: source.stream.connection.tlsCipher)
+        }
+
+        // The reader decodes with the structures the replicated tables had at the checkpoint (the schema history),
+        // not with the source's structures of today.
+        let routeFor = { (table: QualifiedTableName) in ReplicationPlan.route(for: table, target: plan.target, in: self.configuration) }
+        let structures = try applier.structuresAtCheckpoint(routeFor: routeFor)
+        let session = DecodeSession()
+        for (table, structure) in structures { try session.setSchemaHint(structure, for: table) }
+        var routedPlan = plan
+        routedPlan.routes = applier.routesToRead
+        let copier = try OnlineCopyDriver(plan: routedPlan, source: connections.source, target: options, status: status, logger: logger)
+        let lane = ApplierLane(applier: applier)
+        let planner = SchemaChangePlanner(routeFor: routeFor) { database in
+            let result = try schema.query("""
+                SELECT DEFAULT_CHARACTER_SET_NAME, DEFAULT_COLLATION_NAME FROM information_schema.SCHEMATA
+                WHERE SCHEMA_NAME = \(SQLLiteral.quotedString(database))
+                """)
+            guard let charset = result.string(0, 0), let collation = result.string(0, 1) else { return nil }
+            return "CHARACTER SET \(charset) COLLATE \(collation)"
+        }
+        let router = ChangeRouter(target: name, lane: lane, copier: copier, routes: routedPlan.routes, planner: planner,
+                                  position: start, logger: logger) { table, structure in try session.setSchemaHint(structure, for: table) }
+        var readError: (any Error)?
+        var reported = (events: 0, at: Date.distantPast)
+        // The reader's progress goes to the status and metrics at most twice a second (and at each heartbeat).
+        func report(_ position: BinlogPosition, readingSince: UInt32?, force: Bool = false) {
+            let now = Date()
+            guard force || now.timeIntervalSince(reported.at) >= 0.5 else { return }
+            metrics.count("tablemirror_reader_events_total", [("target", name)], by: session.eventCount - reported.events)
+            reported = (session.eventCount, now)
+            status.update(name) {
+                $0.readPosition = position
+                $0.readingSince = readingSince
+                $0.queueDepth = lane.queueDepth
+            }
+        }
+        do {
+            try session.run(source, idle: {
+                if stop.isStopped { throw StopRequested() }
+                try router.idle()
+                report(router.readPosition, readingSince: nil, force: true)
+            }) { change in
+                if stop.isStopped { throw StopRequested() }
+                try router.route(change)
+                if case let .commit(commit) = change { report(router.readPosition, readingSince: commit.timestamp) }
+            }
+        } catch is StopRequested {
+        } catch {
+            readError = error
+        }
+        lane.finish()
+        // The applier's own failure explains a failed send better than the send does.
+        if let applyError = lane.waitUntilDone() {
+            throw ApplyFailure(underlying: applyError, position: applier.lastSeen, wasCareful: applier.isCareful)
+        }
+        if let readError, !stop.isStopped { throw SourceFailure(underlying: readError) }
+    }
+
+    /// Each pipeline is its own replica connection to the source and needs its own server id.
+    func streamServerID(for target: String) -> UInt32 {
+        let index = configuration.targets.firstIndex { $0.name == target } ?? 0
+        return configuration.source.serverID &+ UInt32(index)
+    }
+}

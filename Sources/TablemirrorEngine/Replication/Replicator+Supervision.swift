@@ -1,0 +1,77 @@
+import BinlogDecoding
+import Foundation
+import Logging
+import MariaDBClient
+
+extension Replicator {
+    /// Runs one target's pipeline again and again until stopped or permanently failed. What to do after a
+    /// failure is `RetryPolicy`'s decision; this only carries it out.
+    func supervise(_ plan: ReplicationPlan.TargetPlan, options: ConnectionOptions, stop: StopSignal) {
+        let name = plan.target.name
+        let current = CurrentStream()
+        stop.onStop { current.interrupt() }
+        var policy = RetryPolicy(firstWait: backoff.first, maximumWait: backoff.maximum)
+        var carefulUntil: BinlogPosition?
+        while !stop.isStopped {
+            do {
+                try runPipeline(plan, options: options, stop: stop, current: current, carefulUntil: carefulUntil)
+                if stop.isStopped { break }
+            } catch where stop.isStopped {
+                break
+            } catch {
+                let underlying = (error as? ApplyFailure)?.underlying ?? (error as? SourceFailure)?.underlying ?? error
+                let failureClass = FailureClass.of(underlying, fromSource: error is SourceFailure)
+                let applied = error as? ApplyFailure
+                let decision = policy.decide(failureClass, checkpoint: status.snapshot()[name]?.checkpoint?.position,
+                                             failedAt: applied?.position, wasCareful: applied?.wasCareful ?? false,
+                                             carefulUntil: carefulUntil, now: ProcessInfo.processInfo.systemUptime)
+                switch decision {
+                case let .applyCarefully(until):
+                    // A refused change somewhere in a group: run that stretch again carefully, change by change,
+                    // to dead-letter it or to stop right at its transaction.
+                    logger.warning("target \(name): \(underlying); applying up to \(until) change by change")
+                    carefulUntil = until
+                case let .retry(wait, attempt):
+                    metrics.count("tablemirror_errors_total", [("target", name), ("kind", failureClass.failure.rawValue)])
+                    metrics.count("tablemirror_retries_total", [("target", name)])
+                    logger.warning("target \(name): \(underlying); retrying in \(wait) s (attempt \(attempt))")
+                    status.update(name) {
+                        $0.state = .retrying(attempt: attempt, error: "\(underlying)")
+                        $0.failure = failureClass.failure
+                        $0.lastError = "\(underlying)"
+                    }
+                    stop.wait(seconds: wait)
+                case let .stop(alert):
+                    metrics.count("tablemirror_errors_total", [("target", name), ("kind", alert.rawValue)])
+                    let reason = "\(underlying)" + (alert.remedy(target: name).map { "; \($0)" } ?? "")
+                    logger.error("target \(name) stopped (\(alert.rawValue)): \(reason)")
+                    status.update(name) {
+                        $0.state = .stopped(error: reason)
+                        $0.failure = alert
+                        $0.lastError = reason
+                    }
+                    // Stopped until an operator acts: a resync or reseed asked for after the stop starts it again.
+                    guard waitForCopyRequest(target: name, options: options, stop: stop) else { break }
+                    logger.info("target \(name): a copy was requested; starting again")
+                    carefulUntil = nil
+                    policy = RetryPolicy(firstWait: backoff.first, maximumWait: backoff.maximum)
+                }
+            }
+        }
+        status.update(name) { $0.state = .finished }
+    }
+
+    /// Waits (polling the target) for a copy requested after now; false when told to stop first.
+    func waitForCopyRequest(target name: String, options: ConnectionOptions, stop: StopSignal) -> Bool {
+        var since: Double?
+        while !stop.isStopped {
+            if let connection = try? MariaDBConnection(options) {
+                if since == nil { since = (try? connection.query("SELECT UNIX_TIMESTAMP(NOW(6))").string(0, 0)).flatMap { $0.flatMap(Double.init) } }
+                let requests = (try? CopyProgressStore.unfinished(target: name, on: connection)) ?? []
+                if let since, requests.contains(where: { $0.state == .requested && (Double($0.generation) ?? 0) > since }) { return true }
+            }
+            stop.wait(seconds: 2)
+        }
+        return false
+    }
+}
