@@ -195,6 +195,8 @@ enum Latin1 {
     ]
 
     static func decode(_ bytes: ArraySlice<UInt8>) -> String {
+        // ASCII is the same bytes in UTF-8: most latin1 text is taken whole, without a scalar at a time.
+        if bytes.allSatisfy({ $0 < 0x80 }) { return String(decoding: bytes, as: UTF8.self) }
         var scalars = String.UnicodeScalarView()
         for byte in bytes {
             let code = (0x80...0x9F).contains(byte) ? high[Int(byte) - 0x80] : UInt32(byte)

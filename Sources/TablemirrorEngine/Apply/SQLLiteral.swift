@@ -52,16 +52,27 @@ public enum SQLLiteral {
     /// unless NO_BACKSLASH_ESCAPES, which the applying session turns off).
     public static func quoted(_ text: String, into out: inout String) {
         out += "'"
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "'": out += "\\'"
-            case "\\": out += "\\\\"
-            case "\0": out += "\\0"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\u{1A}": out += "\\Z"
-            default: out.unicodeScalars.append(scalar)
+        // Every character to escape is ASCII, and an ASCII byte in UTF-8 is always that character: the text is
+        // copied in runs between them rather than a scalar at a time.
+        var text = text
+        text.withUTF8 { bytes in
+            var runStart = 0
+            for index in bytes.indices {
+                let escaped: String
+                switch bytes[index] {
+                case UInt8(ascii: "'"): escaped = "\\'"
+                case UInt8(ascii: "\\"): escaped = "\\\\"
+                case 0: escaped = "\\0"
+                case UInt8(ascii: "\n"): escaped = "\\n"
+                case UInt8(ascii: "\r"): escaped = "\\r"
+                case 0x1A: escaped = "\\Z"
+                default: continue
+                }
+                out += String(decoding: UnsafeBufferPointer(rebasing: bytes[runStart..<index]), as: UTF8.self)
+                out += escaped
+                runStart = index + 1
             }
+            out += String(decoding: UnsafeBufferPointer(rebasing: bytes[runStart...]), as: UTF8.self)
         }
         out += "'"
     }
@@ -81,16 +92,22 @@ public enum SQLLiteral {
         return out
     }
 
-    private static let hexDigits = Array("0123456789ABCDEF")
+    private static let hexDigits = Array("0123456789ABCDEF".utf8)
 
     static func hex(_ bytes: [UInt8], into out: inout String) {
         // X'' is an empty binary string; a plain '' could be converted through the column's charset.
-        out += "X'"
-        for byte in bytes {
-            out.append(hexDigits[Int(byte >> 4)])
-            out.append(hexDigits[Int(byte & 0x0F)])
+        out += String(unsafeUninitializedCapacity: 2 * bytes.count + 3) { buffer in
+            buffer[0] = UInt8(ascii: "X")
+            buffer[1] = UInt8(ascii: "'")
+            var position = 2
+            for byte in bytes {
+                buffer[position] = hexDigits[Int(byte >> 4)]
+                buffer[position + 1] = hexDigits[Int(byte & 0x0F)]
+                position += 2
+            }
+            buffer[position] = UInt8(ascii: "'")
+            return position + 1
         }
-        out += "'"
     }
 
     /// `name` as a quoted identifier.

@@ -47,11 +47,19 @@ final class TargetApplier {
         var batching = options
         batching.multiStatements = true
         connection = try MariaDBConnection(batching)
+        pipeline = StatementPipeline(connection: connection, name: plan.target.name)
         // Values are written in UTC and exactly as decoded: no automatic ids for an explicit 0, no strict-mode
         // rejections of values the source accepted (zero dates, say).
         try connection.execute("SET SESSION time_zone = '+00:00', SESSION sql_mode = 'NO_AUTO_VALUE_ON_ZERO'")
         maxPacket = try connection.query("SELECT @@max_allowed_packet").string(0, 0).flatMap { Int($0) } ?? Int.max
     }
+
+    deinit {
+        pipeline.close()
+    }
+
+    /// Sends the group's texts while the next are built; every other use of `connection` comes after `drain()`.
+    private let pipeline: StatementPipeline
 
     /// The target session's `max_allowed_packet`: a longer statement is never sent (the server would drop the
     /// connection, which looks like a network failure and would be retried for ever).
@@ -132,6 +140,7 @@ final class TargetApplier {
                                                       detail: "no table-map collation it knows and no schema for it")
             }
             if let condition = route.rowFilter {
+                try pipeline.drain()
                 changes = try RowFilter(condition: condition, replica: route.apply.qualifiedName).apply(to: changes, using: connection)
             }
             // A row that cannot fit stops the target here, before tens of megabytes of SQL are built for it.
@@ -146,6 +155,10 @@ final class TargetApplier {
     private func perform(_ steps: [ApplyStep], schemaChange: () throws -> Void = {}) throws {
         if core.groupNumber != groupTimer.number { groupTimer = (core.groupNumber, Date()) }
         for step in steps {
+            switch step {
+            case .send, .pendingSince, .rollBack: break
+            default: try pipeline.drain()
+            }
             switch step {
             case let .send(texts):
                 try send(texts)
@@ -165,6 +178,8 @@ final class TargetApplier {
                 status.update(name) { $0.checkpoint = checkpoint }
             case let .rollBack(summary, onServer):
                 logGroup(summary, result: "rolled back")
+                // What failed was thrown already; the batches behind it were dropped unsent.
+                try? pipeline.drain()
                 if onServer { try connection.execute("ROLLBACK") }
             }
         }
@@ -298,9 +313,14 @@ final class TargetApplier {
     /// One round trip per text (BEGIN, rows, and at the end the checkpoint and COMMIT, joined as far as they fit).
     /// None longer than the target's packet limit is sent.
     private func send(_ texts: [String]) throws {
-        for sql in texts {
-            guard fits(sql) else { throw StatementTooLarge(bytes: sql.utf8.count, limit: maxPacket) }
-            try connection.execute(sql)
+        for sql in texts where !fits(sql) { throw StatementTooLarge(bytes: sql.utf8.count, limit: maxPacket) }
+        // A statement that large is a large row's: it is sent while nothing else is built, so that no two of
+        // them are held at once (the memory bound counts one).
+        guard texts.allSatisfy({ $0.utf8.count < GroupStatements.sendSize }) else {
+            try pipeline.drain()
+            for sql in texts { try connection.execute(sql) }
+            return
         }
+        try pipeline.submit(texts)
     }
 }

@@ -1,0 +1,79 @@
+import Foundation
+import MariaDBClient
+
+/// Sends a target transaction's statement texts on a thread of its own, so the server executes one batch while
+/// the applier decodes and builds the next: without it, the applier's work and the server's alternate and each
+/// waits for the other. One batch is outstanding at most (memory stays bounded), and nothing runs after a batch
+/// that failed: its failure is thrown by the next `submit` or `drain`, and the batches behind it (the group's
+/// COMMIT among them) are dropped unsent.
+///
+/// The applier owns the connection between batches: every other use of it (a row filter, a statement one by one,
+/// DDL, ROLLBACK) comes after `drain`, which returns only once the sending thread is done with it.
+final class StatementPipeline: @unchecked Sendable {
+    private let connection: MariaDBConnection
+    private let condition = NSCondition()
+    private var waiting: [String]?
+    private var isSending = false
+    private var failure: (any Error)?
+    private var isClosed = false
+
+    init(connection: MariaDBConnection, name: String) {
+        self.connection = connection
+        let thread = Thread { [self] in loop() }
+        thread.name = "tablemirror-send-\(name)"
+        thread.start()
+    }
+
+    /// Hands texts over to be sent in order, once the batch before them is done; throws that batch's failure.
+    func submit(_ texts: [String]) throws {
+        condition.lock()
+        defer { condition.unlock() }
+        while (waiting != nil || isSending) && failure == nil { condition.wait() }
+        try takeFailure()
+        waiting = texts
+        condition.broadcast()
+    }
+
+    /// Waits until every batch handed over has been sent; throws the first failure (once).
+    func drain() throws {
+        condition.lock()
+        defer { condition.unlock() }
+        while (waiting != nil || isSending) && failure == nil { condition.wait() }
+        try takeFailure()
+    }
+
+    /// Ends the sending thread once it is idle (a batch under way finishes first).
+    func close() {
+        condition.lock()
+        isClosed = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    private func takeFailure() throws {
+        guard let failure else { return }
+        self.failure = nil
+        waiting = nil
+        throw failure
+    }
+
+    private func loop() {
+        condition.lock()
+        while true {
+            while waiting == nil && !isClosed { condition.wait() }
+            guard let texts = waiting else { break }
+            waiting = nil
+            isSending = true
+            condition.unlock()
+            var error: (any Error)?
+            for text in texts {
+                do { try connection.execute(text) } catch let caught { error = caught; break }
+            }
+            condition.lock()
+            isSending = false
+            if let error { failure = error }
+            condition.broadcast()
+        }
+        condition.unlock()
+    }
+}
