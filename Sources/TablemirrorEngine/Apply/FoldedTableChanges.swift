@@ -3,8 +3,10 @@ import OrderedCollections
 
 /// The net effect of a run of one table's row changes, by primary key: for every key touched, whether the
 /// target may hold a row for it now, and the row it must hold at the end (or none). Applied as one DELETE of
-/// the keys that may exist followed by one INSERT of the final rows, whatever the number of changes in
-/// between: a group of source transactions that updates the same rows again and again costs two statements.
+/// the keys that may exist followed by one INSERT of the final rows (or, where the primary key is the only
+/// unique key, a DELETE of the keys that end deleted and one upsert of the final rows), whatever the number of
+/// changes in between: a group of source transactions that updates the same rows again and again costs two
+/// statements.
 ///
 /// Correct because the end state is all a reader of the target can see (the group commits atomically), and
 /// because that end state is the source's own, which satisfies every unique key: deleting all touched keys
@@ -80,14 +82,18 @@ struct FoldedTableChanges {
         }
     }
 
-    /// The statements that bring the target from the run's start to its end; empties the run.
+    /// The statements that bring the target from the run's start to its end; empties the run. When the primary key
+    /// is the replica's only unique key, the rows that end present are upserted instead of deleted and inserted:
+    /// no row but their own can hold their key, so no order of the upserts can collide.
     mutating func drain(into builder: inout RowChangeSQL.Builder) {
+        let upserts = plan.primaryKeyIsOnlyUniqueKey
         for entry in entries.values {
-            if let existing = entry.existing { builder.addDelete(existing, names: columnNames) }
+            if let existing = entry.existing, !upserts || entry.final == nil { builder.addDelete(existing, names: columnNames) }
         }
         builder.flush()
         for entry in entries.values {
-            if let final = entry.final { builder.addInsert(final, names: columnNames) }
+            guard let final = entry.final else { continue }
+            if upserts { builder.addUpsert(final, names: columnNames) } else { builder.addInsert(final, names: columnNames) }
         }
         builder.flush()
         entries.removeAll(keepingCapacity: true)

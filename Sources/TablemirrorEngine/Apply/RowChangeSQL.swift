@@ -6,11 +6,16 @@ public struct TableApplyPlan: Sendable, Equatable {
     public var table: String
     /// Column indexes of the primary key; empty for a table without one (rows are then matched whole).
     public var keyColumns: [Int]
+    /// The replica has no unique key but its primary key, as read from the replica itself (false until then):
+    /// a folded update may then be written as an upsert, since no other row can collide with it — about half the
+    /// server's work of a delete and an insert.
+    public var primaryKeyIsOnlyUniqueKey: Bool
 
-    public init(database: String, table: String, keyColumns: [Int]) {
+    public init(database: String, table: String, keyColumns: [Int], primaryKeyIsOnlyUniqueKey: Bool = false) {
         self.database = database
         self.table = table
         self.keyColumns = keyColumns
+        self.primaryKeyIsOnlyUniqueKey = primaryKeyIsOnlyUniqueKey
     }
 
     var qualifiedName: String { SQLLiteral.identifier(database) + "." + SQLLiteral.identifier(table) }
@@ -64,6 +69,11 @@ public enum RowChangeSQL {
 
         mutating func addInsert(_ after: RowImage, names: [String]) {
             appendRow(after, names: names, as: .insert)
+        }
+
+        /// The row as it must end, whether or not its key exists: `INSERT … ON DUPLICATE KEY UPDATE` every column.
+        mutating func addUpsert(_ after: RowImage, names: [String]) {
+            appendRow(after, names: names, as: .upsert)
         }
 
         /// Deletes by key where the image has one (batched), else by the whole row, one at a time.

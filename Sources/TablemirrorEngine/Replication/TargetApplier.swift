@@ -232,6 +232,7 @@ final class TargetApplier {
         try ReplicaRegistry.record(target: name, replicas: [route.apply.replica], on: connection)
         try ReadOnlyGuard.install(on: connection, database: route.apply.database, table: route.apply.table)
         plan.routes[chunk.source]?.apply.keyColumns = recreated.structure.primaryKey
+        plan.routes[chunk.source]?.apply.primaryKeyIsOnlyUniqueKey = try UniqueKeys.primaryKeyIsOnlyUniqueKey(of: route.apply.replica, on: connection)
         logger.info("target \(name): \(route.apply.database).\(route.apply.table) created anew from \(chunk.source) as of \(chunk.position)")
     }
 

@@ -38,6 +38,21 @@ struct GroupStatementsTests {
         ])
     }
 
+    @Test func whereThePrimaryKeyIsTheOnlyUniqueKeyRowsThatEndPresentAreUpserted() {
+        let upserting = TableApplyPlan(database: "orders", table: "items", keyColumns: [0], primaryKeyIsOnlyUniqueKey: true)
+        #expect(sql([
+            rowChange(.insert, after: [.signed(1), .text("a")]),
+            rowChange(.update, before: [.signed(2), .text("x")], after: [.signed(2), .text("y")]),
+            rowChange(.update, before: [.signed(4), .text("p")], after: [.signed(5), .text("p")]),
+            rowChange(.delete, before: [.signed(3), .text("z")]),
+        ], plan: upserting) == [
+            // Only the keys that end deleted are deleted; no other row can hold the upserted rows' keys.
+            "DELETE FROM `orders`.`items` WHERE (`id`) IN ((4), (3))",
+            "INSERT INTO `orders`.`items` (`id`, `name`) VALUES (1, 'a'), (2, 'y'), (5, 'p')"
+                + " ON DUPLICATE KEY UPDATE `id` = VALUES(`id`), `name` = VALUES(`name`)",
+        ])
+    }
+
     @Test func insertedThenDeletedLeavesNothing() {
         #expect(sql([
             rowChange(.insert, after: [.signed(7), .text("a")]),
