@@ -19,7 +19,7 @@ public enum MemoryBudget {
 
     /// README's bound on the daemon's resident memory: the program and its connections, each target's budgets
     /// (its queue, the batch being built, a copy chunk read and one being applied, the folds and the text of its open
-    /// target transaction), and a few copies of the largest row, which may pass through whole: the client library's
+    /// target transaction, and the text its sending thread holds: up to `sendSize` plus one statement), and a few copies of the largest row, which may pass through whole: the client library's
     /// buffer for it (kept by the connection), the event or the row read, its decoded values, the statement that
     /// writes it as hex (twice its size), and what the allocator has not given back yet.
     static func residentBound(targets: Int, largestRow: Int) -> Int {
@@ -27,7 +27,8 @@ public enum MemoryBudget {
     }
 
     static let baseBytes = 96 << 20
-    static let perTargetBytes = queueBytes + batchBytes + 2 * chunkBytes + GroupStatements.foldBytes + GroupStatements.sendSize + (8 << 20)
+    static let perTargetBytes = queueBytes + batchBytes + 2 * chunkBytes + GroupStatements.foldBytes + 2 * GroupStatements.sendSize
+        + RowChangeSQL.statementSizeLimit + (8 << 20)
     static let largestRowCopies = 7
 
     /// Buffers of 1 MiB or more (a large row's event, values and statement) are mapped on their own and go back to
