@@ -41,6 +41,9 @@ struct ApplyGroup {
     private var group: GroupSummary
     /// Source commit time of the first transaction in the open target transaction.
     private var oldestPending: UInt32?
+    /// The steps last returned end with a COMMIT the executor has not confirmed yet (it confirms by asking for the
+    /// next steps): if it abandons instead, that transaction failed on the server and is rolled back there.
+    private var unconfirmedCommit: (summary: GroupSummary, checkpointBefore: Checkpoint?)?
 
     init(target: String, checkpoint: Checkpoint?, groupLimit: Int = 500) {
         self.target = target
@@ -56,6 +59,13 @@ struct ApplyGroup {
     var groupNumber: Int { group.number }
 
     mutating func next(_ input: ApplyInput) throws -> [ApplyStep] {
+        let failedCommit = unconfirmedCommit
+        unconfirmedCommit = nil
+        if case .abandon = input, let failed = failedCommit {
+            checkpoint = failed.checkpointBefore
+            reset()
+            return [.rollBack(failed.summary, onServer: true)]
+        }
         switch input {
         case let .begin(start):
             isSkipping = checkpoint.map { start.position.isBefore($0.position) } ?? false
@@ -184,9 +194,11 @@ struct ApplyGroup {
         }
         pending.append(["COMMIT"])
         let send = sendPending()
+        let checkpointBefore = checkpoint
         if let end = groupEnd { checkpoint = end }
         let committed = summary(to: groupEnd?.position)
         reset()
+        unconfirmedCommit = (committed, checkpointBefore)
         return send + [.committed(committed)]
     }
 

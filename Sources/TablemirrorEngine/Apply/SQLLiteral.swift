@@ -96,18 +96,24 @@ public enum SQLLiteral {
 
     static func hex(_ bytes: [UInt8], into out: inout String) {
         // X'' is an empty binary string; a plain '' could be converted through the column's charset.
-        out += String(unsafeUninitializedCapacity: 2 * bytes.count + 3) { buffer in
-            buffer[0] = UInt8(ascii: "X")
-            buffer[1] = UInt8(ascii: "'")
-            var position = 2
-            for byte in bytes {
-                buffer[position] = hexDigits[Int(byte >> 4)]
-                buffer[position + 1] = hexDigits[Int(byte & 0x0F)]
-                position += 2
+        out += "X'"
+        // Written a piece at a time into `out`, which the caller sized for a large value: a whole second copy of
+        // a large blob's hex would not fit the memory bound.
+        var start = 0
+        while start < bytes.count {
+            let end = min(start + 4096, bytes.count)
+            out += String(unsafeUninitializedCapacity: 2 * (end - start)) { buffer in
+                var position = 0
+                for byte in bytes[start..<end] {
+                    buffer[position] = hexDigits[Int(byte >> 4)]
+                    buffer[position + 1] = hexDigits[Int(byte & 0x0F)]
+                    position += 2
+                }
+                return position
             }
-            buffer[position] = UInt8(ascii: "'")
-            return position + 1
+            start = end
         }
+        out += "'"
     }
 
     /// `name` as a quoted identifier.

@@ -36,10 +36,16 @@ final class StatementPipeline: @unchecked Sendable {
 
     /// Waits until every batch handed over has been sent; throws the first failure (once).
     func drain() throws {
+        if let failure = settle() { throw failure }
+    }
+
+    /// Waits until the sending thread is idle; returns (and forgets) the failure of a batch, if one failed.
+    func settle() -> (any Error)? {
         condition.lock()
         defer { condition.unlock() }
         while (waiting != nil || isSending) && failure == nil { condition.wait() }
-        try takeFailure()
+        do { try takeFailure() } catch { return error }
+        return nil
     }
 
     /// Ends the sending thread once it is idle (a batch under way finishes first).

@@ -115,7 +115,6 @@ extension TargetApplier {
             guard let structure else { continue }
             structures[table] = structure
             plan.routes[table]?.apply.keyColumns = structure.primaryKey
-            plan.routes[table]?.apply.primaryKeyIsOnlyUniqueKey = try UniqueKeys.primaryKeyIsOnlyUniqueKey(of: route.apply.replica, on: connection)
         }
         return structures
     }

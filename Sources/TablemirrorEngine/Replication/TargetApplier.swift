@@ -47,11 +47,12 @@ final class TargetApplier {
         var batching = options
         batching.multiStatements = true
         connection = try MariaDBConnection(batching)
-        pipeline = StatementPipeline(connection: connection, name: plan.target.name)
         // Values are written in UTC and exactly as decoded: no automatic ids for an explicit 0, no strict-mode
         // rejections of values the source accepted (zero dates, say).
         try connection.execute("SET SESSION time_zone = '+00:00', SESSION sql_mode = 'NO_AUTO_VALUE_ON_ZERO'")
         maxPacket = try connection.query("SELECT @@max_allowed_packet").string(0, 0).flatMap { Int($0) } ?? Int.max
+        // Last: an initializer that throws skips deinit, which is what ends the sending thread.
+        pipeline = StatementPipeline(connection: connection, name: plan.target.name)
     }
 
     deinit {
@@ -60,6 +61,8 @@ final class TargetApplier {
 
     /// Sends the group's texts while the next are built; every other use of `connection` comes after `drain()`.
     private let pipeline: StatementPipeline
+    /// `primaryKeyIsOnlyUniqueKey` as read from each replica since its keys last may have changed.
+    private var uniqueKeyAnswers: [QualifiedTableName: Bool] = [:]
 
     /// The target session's `max_allowed_packet`: a longer statement is never sent (the server would drop the
     /// connection, which looks like a network failure and would be retried for ever).
@@ -69,6 +72,21 @@ final class TargetApplier {
 
     /// One item of the stream, in order.
     func handle(_ item: ApplyItem) throws {
+        try reportingEarlierFailure { try handleItem(item) }
+    }
+
+    /// A failure found while a sent text was still running (a row too large, say) is reported as that text's own
+    /// failure if it failed: the first thing that went wrong is what the supervisor must judge.
+    private func reportingEarlierFailure(_ body: () throws -> Void) throws {
+        do {
+            try body()
+        } catch {
+            if let earlier = pipeline.settle() { throw earlier }
+            throw error
+        }
+    }
+
+    private func handleItem(_ item: ApplyItem) throws {
         switch item {
         case let .begin(start):
             try perform(core.next(.begin(start)))
@@ -110,12 +128,12 @@ final class TargetApplier {
 
     /// After each item: whether more are already waiting decides whether the group commits now.
     func handled(moreWaiting: Bool) throws {
-        try perform(core.next(.handled(moreWaiting: moreWaiting)))
+        try reportingEarlierFailure { try perform(core.next(.handled(moreWaiting: moreWaiting))) }
     }
 
     /// The stream ended (a stop): what is complete is committed.
     func finish() throws {
-        try perform(core.next(.end))
+        try reportingEarlierFailure { try perform(core.next(.end)) }
     }
 
     /// Rolls back an open target transaction (on shutdown or error): nothing half-applied stays.
@@ -147,8 +165,21 @@ final class TargetApplier {
             if let large = changes.first(where: { ($0.after.map(StatementSize.minimumLength) ?? 0) >= maxPacket }) {
                 throw tooLarge(large, keyColumns: route.apply.keyColumns, bytes: large.after.map(StatementSize.minimumLength) ?? 0)
             }
-            return TableChanges(table: table, plan: route.apply, onError: route.onError, changes: changes)
+            var apply = route.apply
+            apply.primaryKeyIsOnlyUniqueKey = try primaryKeyIsOnlyUniqueKey(route.apply.replica)
+            return TableChanges(table: table, plan: apply, onError: route.onError, changes: changes)
         }
+    }
+
+    /// Whether the replica's primary key is its only unique key (folded updates may then be upserts): read from the
+    /// replica when its rows are first applied, and again after anything that may have changed its keys (a schema
+    /// change, a rebuild, a table taken back), which forgets every answer.
+    private func primaryKeyIsOnlyUniqueKey(_ replica: QualifiedTableName) throws -> Bool {
+        if let known = uniqueKeyAnswers[replica] { return known }
+        try pipeline.drain()
+        let answer = try UniqueKeys.primaryKeyIsOnlyUniqueKey(of: replica, on: connection)
+        uniqueKeyAnswers[replica] = answer
+        return answer
     }
 
     /// Performs `ApplyGroup`'s steps in order; `schemaChange` performs a schema-change step.
@@ -157,6 +188,9 @@ final class TargetApplier {
         for step in steps {
             switch step {
             case .send, .pendingSince, .rollBack: break
+            case .runSchemaChange, .readmit, .rebuildReplica:
+                try pipeline.drain()
+                uniqueKeyAnswers.removeAll()
             default: try pipeline.drain()
             }
             switch step {
@@ -178,8 +212,8 @@ final class TargetApplier {
                 status.update(name) { $0.checkpoint = checkpoint }
             case let .rollBack(summary, onServer):
                 logGroup(summary, result: "rolled back")
-                // What failed was thrown already; the batches behind it were dropped unsent.
-                try? pipeline.drain()
+                // What failed was thrown already; the texts behind it were dropped unsent.
+                _ = pipeline.settle()
                 if onServer { try connection.execute("ROLLBACK") }
             }
         }
@@ -232,7 +266,6 @@ final class TargetApplier {
         try ReplicaRegistry.record(target: name, replicas: [route.apply.replica], on: connection)
         try ReadOnlyGuard.install(on: connection, database: route.apply.database, table: route.apply.table)
         plan.routes[chunk.source]?.apply.keyColumns = recreated.structure.primaryKey
-        plan.routes[chunk.source]?.apply.primaryKeyIsOnlyUniqueKey = try UniqueKeys.primaryKeyIsOnlyUniqueKey(of: route.apply.replica, on: connection)
         logger.info("target \(name): \(route.apply.database).\(route.apply.table) created anew from \(chunk.source) as of \(chunk.position)")
     }
 

@@ -128,7 +128,6 @@ struct SchemaChangeRunner {
             guard var route = routes[table] else { continue }
             let structure = try SchemaHintLoader.load(route.apply.replica, from: connection)
             route.apply.keyColumns = structure?.primaryKey ?? []
-            route.apply.primaryKeyIsOnlyUniqueKey = try UniqueKeys.primaryKeyIsOnlyUniqueKey(of: route.apply.replica, on: connection)
             routes[table] = route
             structures[table] = .some(structure)
         }

@@ -90,6 +90,18 @@ struct ApplyGroupTests {
         #expect(try run(&core, begin(100), insert(1), .abandon) == ["pending since 7", "send BEGIN", "one by one 1", "roll back on the server"])
     }
 
+    @Test func aCommitTheExecutorDidNotConfirmIsRolledBackOnTheServer() throws {
+        var core = group()
+        // The executor abandons right after the steps that end with COMMIT: that text failed on the server.
+        #expect(try run(&core, begin(100), insert(1), commit(200), .handled(moreWaiting: false)).last == "committed 1 at 200")
+        #expect(try run(&core, .abandon) == ["roll back on the server"])
+        #expect(core.checkpoint == nil)
+        // Asking for the next steps confirms it: a later abandon with nothing open rolls back nothing.
+        #expect(try run(&core, begin(200), insert(2), commit(300), .handled(moreWaiting: false)).last == "committed 1 at 300")
+        #expect(try run(&core, begin(300), .abandon) == ["pending since 7"])
+        #expect(core.checkpoint?.position == at(300))
+    }
+
     @Test func carefulModeEndsExactlyAtItsLimit() throws {
         var core = group()
         core.carefulUntil = at(200)
