@@ -7,13 +7,8 @@ import TestSupport
 @Suite("Statement pipeline", .serialized, .enabled(if: TestServer.isConfigured))
 struct StatementPipelineTests {
     @Test func batchesRunInOrderAndDrainWaitsForTheLast() throws {
-        let (database, admin) = try makeDatabase("tm_pipe_order")
-        defer { try? admin.execute("DROP DATABASE \(database)") }
-        var options = TestServer.options(database: database)
-        options.multiStatements = true
-        let connection = try MariaDBConnection(options)
-        let pipeline = StatementPipeline(connection: connection, name: "test")
-        defer { pipeline.close() }
+        let (database, admin, _, pipeline) = try start("tm_pipe_order")
+        defer { pipeline.close(); try? admin.execute("DROP DATABASE \(database)") }
         try pipeline.submit(["BEGIN", "INSERT INTO t VALUES (1)"])
         for value in 2...50 { try pipeline.submit(["INSERT INTO t VALUES (\(value))"]) }
         try pipeline.submit(["INSERT INTO t SELECT MAX(id) + 1 FROM t;\nCOMMIT"])
@@ -23,13 +18,8 @@ struct StatementPipelineTests {
     }
 
     @Test func aFailedBatchIsThrownOnceAndWhatFollowsItIsNeverSent() throws {
-        let (database, admin) = try makeDatabase("tm_pipe_fail")
-        defer { try? admin.execute("DROP DATABASE \(database)") }
-        var options = TestServer.options(database: database)
-        options.multiStatements = true
-        let connection = try MariaDBConnection(options)
-        let pipeline = StatementPipeline(connection: connection, name: "test")
-        defer { pipeline.close() }
+        let (database, admin, connection, pipeline) = try start("tm_pipe_fail")
+        defer { pipeline.close(); try? admin.execute("DROP DATABASE \(database)") }
         try pipeline.submit(["BEGIN", "INSERT INTO t VALUES (1)"])
         // A duplicate key: the batch fails at its first statement, so the second never runs.
         try pipeline.submit(["INSERT INTO t VALUES (1)", "INSERT INTO t VALUES (2)"])
@@ -47,11 +37,15 @@ struct StatementPipelineTests {
         #expect(try admin.query("SELECT GROUP_CONCAT(id) FROM \(database).t").string(0, 0) == "3")
     }
 
-    private func makeDatabase(_ prefix: String) throws -> (String, MariaDBConnection) {
+    /// A database with table `t`, an admin connection, and a pipeline on a connection of its own.
+    private func start(_ prefix: String) throws -> (String, MariaDBConnection, MariaDBConnection, StatementPipeline) {
         let database = TestServer.uniqueDatabase(prefix)
         let admin = try TestServer.connect()
         try admin.execute("CREATE DATABASE \(database)")
         try admin.execute("CREATE TABLE \(database).t (id INT PRIMARY KEY) ENGINE=InnoDB")
-        return (database, admin)
+        var options = TestServer.options(database: database)
+        options.multiStatements = true
+        let connection = try MariaDBConnection(options)
+        return (database, admin, connection, StatementPipeline(connection: connection, name: "test"))
     }
 }
