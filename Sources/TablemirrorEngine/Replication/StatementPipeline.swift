@@ -29,7 +29,7 @@ final class StatementPipeline: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         while (waiting != nil || isSending) && failure == nil { condition.wait() }
-        try takeFailure()
+        if let failure = takeFailure() { throw failure }
         waiting = texts
         condition.broadcast()
     }
@@ -44,8 +44,7 @@ final class StatementPipeline: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         while (waiting != nil || isSending) && failure == nil { condition.wait() }
-        do { try takeFailure() } catch { return error }
-        return nil
+        return takeFailure()
     }
 
     /// Ends the sending thread once it is idle (a batch under way finishes first).
@@ -56,11 +55,10 @@ final class StatementPipeline: @unchecked Sendable {
         condition.unlock()
     }
 
-    private func takeFailure() throws {
-        guard let failure else { return }
-        self.failure = nil
-        waiting = nil
-        throw failure
+    /// A failure is only ever recorded with nothing waiting and nothing being sent; it is reported once.
+    private func takeFailure() -> (any Error)? {
+        defer { failure = nil }
+        return failure
     }
 
     private func loop() {
