@@ -13,6 +13,9 @@ public struct ConnectionOptions: Sendable, CustomStringConvertible {
     /// tablemirror from quoted identifiers and typed literals (the applier's group batches): with it off, a
     /// statement that carries source-controlled text cannot smuggle a second statement past a misjudged boundary.
     public var multiStatements = false
+    /// Whether `LOAD DATA LOCAL` statements may read rows handed to `execute` (never a file: see `LocalRows`).
+    /// Off: the client does not offer the capability, and the server may not ask.
+    public var servesLocalRows = false
     /// TLS to the server; `preferred` unless configured.
     public var tls = ConnectionTLS()
 

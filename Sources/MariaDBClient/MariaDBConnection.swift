@@ -6,6 +6,8 @@ public final class MariaDBConnection {
     let handle: UnsafeMutablePointer<MYSQL>
     public let options: ConnectionOptions
     private var closed = false
+    /// Serves `LOAD DATA LOCAL` statements the rows `execute` was given, and refuses the server every file.
+    private let localRows = LocalRowsServer()
 
     public init(_ options: ConnectionOptions) throws(MariaDBError) {
         guard let handle = mysql_init(nil) else {
@@ -17,6 +19,8 @@ public final class MariaDBConnection {
         _ = tm_set_int_option(handle, MYSQL_OPT_READ_TIMEOUT, options.readTimeoutSeconds)
         _ = tm_set_int_option(handle, MYSQL_OPT_WRITE_TIMEOUT, options.readTimeoutSeconds)
         _ = mysql_options(handle, MYSQL_SET_CHARSET_NAME, "utf8mb4")
+        _ = tm_set_int_option(handle, MYSQL_OPT_LOCAL_INFILE, options.servesLocalRows ? 1 : 0)
+        localRows.install(on: handle)
         guard options.tls.apply(to: handle) else {
             throw MariaDBError(code: 2026, sqlState: "HY000", message: "libmariadb refused the TLS options",
                                context: "connecting to \(options)")
@@ -42,16 +46,42 @@ public final class MariaDBConnection {
     public var serverVersion: String { String(cString: mysql_get_server_info(handle)) }
     public var isMariaDB: Bool { serverVersion.contains("MariaDB") }
 
-    /// Runs statements that return no rows.
-    public func execute(_ sql: String) throws(MariaDBError) {
+    /// Runs statements that return no rows. `rows` are what its `LOAD DATA LOCAL` statements read, in order
+    /// (`ConnectionOptions.servesLocalRows`); each must report all its rows written and no warning, or the text
+    /// fails with `MariaDBError.rowsNotAllLoaded` — a load turns duplicate keys and conversion errors into warnings,
+    /// which must not pass silently. The server runs the rest of a text whatever the client makes of a result, so
+    /// a load whose failure must stop what follows (a COMMIT) ends its text.
+    public func execute(_ sql: String, serving rows: [LocalRows] = []) throws(MariaDBError) {
+        localRows.offer(rows)
+        defer { localRows.offer([]) }
         try send(sql)
         // Drain every result of a multi-statement string so the connection is ready for the next command.
         repeat {
+            try checkLoaded(sql)
             if let result = mysql_store_result(handle) { mysql_free_result(result) }
             let status = mysql_next_result(handle)
             if status > 0 { throw lastError(context: "running \(Self.abbreviate(sql))") }
             if status != 0 { break }
         } while true
+        if localRows.unread > 0 {
+            throw MariaDBError(code: 2000, sqlState: "HY000", message: "\(localRows.unread) set(s) of rows were never read by the server",
+                               context: "running \(Self.abbreviate(sql))")
+        }
+    }
+
+    /// The statement whose result was just read, if it loaded rows, wrote every one of them without a warning.
+    private func checkLoaded(_ sql: String) throws(MariaDBError) {
+        for rows in localRows.takeServed() {
+            let written = mysql_affected_rows(handle), warnings = mysql_warning_count(handle)
+            guard written == UInt64(rows.count) && warnings == 0 else {
+                // The connection stays usable: the results still coming are read first.
+                while mysql_more_results(handle) != 0 && mysql_next_result(handle) == 0 {
+                    if let result = mysql_store_result(handle) { mysql_free_result(result) }
+                }
+                throw MariaDBError.rowsNotAllLoaded(written: Int(truncatingIfNeeded: written), of: rows.count, warnings: Int(warnings),
+                                                    context: "running \(Self.abbreviate(sql))")
+            }
+        }
     }
 
     /// Runs one statement that carries text from outside (a table definition from the source) with multiple

@@ -25,6 +25,15 @@ public struct MariaDBError: Error, Sendable, CustomStringConvertible {
     }
 
     public var kind: Kind { Self.classify(code: code) }
+
+    /// A `LOAD DATA LOCAL` wrote fewer rows than it was given, or warned: it skips a duplicate key and stores a value
+    /// it must convert, where an INSERT would fail. Permanent: the same rows fail the same way (they are then applied
+    /// one statement each, which says which and why).
+    public static func rowsNotAllLoaded(written: Int, of count: Int, warnings: Int, context: String) -> MariaDBError {
+        MariaDBError(code: 2000, sqlState: "HY000",
+                     message: "LOAD DATA LOCAL wrote \(written) of \(count) rows with \(warnings) warning(s) (a duplicate key, or a value the column does not hold as given)",
+                     context: context)
+    }
     public var isRetryable: Bool { kind == .connection || kind == .transient }
 
     public static func classify(code: UInt32) -> Kind {

@@ -203,7 +203,7 @@ struct ApplyGroup {
     }
 
     private mutating func sendPending() -> [ApplyStep] {
-        let texts = pending.take().filter { !$0.isEmpty }
+        let texts = pending.take().filter { !$0.sql.isEmpty }
         guard !texts.isEmpty else { return [] }
         isBegunOnServer = true
         return [.send(texts)]

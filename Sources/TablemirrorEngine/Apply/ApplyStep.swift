@@ -38,7 +38,7 @@ struct TableChanges {
 /// What the executor performs, in order, on the target's connection.
 enum ApplyStep {
     /// Texts to send, one round trip each (the first of a target transaction begins with BEGIN).
-    case send([String])
+    case send([TargetText])
     /// These changes, one statement each, inside the open transaction, refused ones dead-lettered (`dead-letter`)
     /// or stopping the target (`stop`); the executor reports the dead letters with `ApplyGroup.deadLettered`.
     case applyOneByOne(TableChanges)

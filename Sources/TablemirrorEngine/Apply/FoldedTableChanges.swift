@@ -84,14 +84,24 @@ struct FoldedTableChanges {
 
     /// The statements that bring the target from the run's start to its end; empties the run. When the primary key
     /// is the replica's only unique key, the rows that end present are upserted instead of deleted and inserted:
-    /// no row but their own can hold their key, so no order of the upserts can collide.
+    /// no row but their own can hold their key, so no order of the upserts can collide. Many rows whose key is new
+    /// in the run are loaded rather than inserted (`LoadDataRows`), before the upserts: their keys differ, so
+    /// the order between them does not matter.
     mutating func drain(into builder: inout RowChangeSQL.Builder) {
         let upserts = plan.primaryKeyIsOnlyUniqueKey
         for entry in entries.values {
             if let existing = entry.existing, !upserts || entry.final == nil { builder.addDelete(existing, names: columnNames) }
         }
         builder.flush()
-        for entry in entries.values {
+        let isNew = { (entry: Entry) in entry.final != nil && (entry.existing == nil || !upserts) }
+        let loads = plan.loadsNewRows && entries.values.lazy.filter(isNew).count >= LoadDataRows.minimumRows
+        if loads {
+            for entry in entries.values where isNew(entry) {
+                if let final = entry.final { builder.addLoaded(final, names: columnNames) }
+            }
+            builder.flush()
+        }
+        for entry in entries.values where !(loads && isNew(entry)) {
             guard let final = entry.final else { continue }
             if upserts { builder.addUpsert(final, names: columnNames) } else { builder.addInsert(final, names: columnNames) }
         }

@@ -13,11 +13,11 @@ struct GroupStatements {
 
     /// Texts to send, one round trip each, in order: statements joined into multi-statement texts, except a statement
     /// of `sendSize` or more, which is a text of its own (joining it would copy it).
-    private var texts: [String] = []
+    private var texts: [TargetText] = []
     private var folds: [QualifiedTableName: FoldedTableChanges] = [:]
 
     /// Pending text big enough to be sent now (folds stay open).
-    var isWorthSending: Bool { texts.count > 1 || (texts.last?.utf8.count ?? 0) >= Self.sendSize }
+    var isWorthSending: Bool { texts.count > 1 || (texts.last?.byteCount ?? 0) >= Self.sendSize }
 
     /// Adds one table's changes, in source order.
     mutating func add(_ changes: [RowChangeMessage], to table: QualifiedTableName, plan: TableApplyPlan) {
@@ -43,12 +43,21 @@ struct GroupStatements {
 
     /// Adds statements to run after everything added so far.
     mutating func append(_ statements: [String]) {
+        append(statements.map { TargetStatement(sql: $0) })
+    }
+
+    /// A load ends its text: whether it wrote every row is known only once its result is read, and the server runs
+    /// the statements after it in the same text (the COMMIT among them) whatever the client makes of that result.
+    mutating func append(_ statements: [TargetStatement]) {
         for statement in statements {
-            if statement.utf8.count >= Self.sendSize || texts.isEmpty || texts[texts.count - 1].utf8.count >= Self.sendSize {
-                texts.append(statement)
+            let size = statement.sql.utf8.count + (statement.rows?.bytes.count ?? 0)
+            if size >= Self.sendSize || texts.isEmpty || texts[texts.count - 1].byteCount >= Self.sendSize
+                || !texts[texts.count - 1].rows.isEmpty {
+                texts.append(TargetText(sql: statement.sql))
             } else {
-                texts[texts.count - 1] += ";\n" + statement
+                texts[texts.count - 1].sql += ";\n" + statement.sql
             }
+            if let rows = statement.rows { texts[texts.count - 1].rows.append(rows) }
         }
     }
 
@@ -63,7 +72,7 @@ struct GroupStatements {
     }
 
     /// The pending texts, which are then sent in order; open folds stay open.
-    mutating func take() -> [String] {
+    mutating func take() -> [TargetText] {
         defer { texts = [] }
         return texts
     }

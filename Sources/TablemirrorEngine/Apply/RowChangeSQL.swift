@@ -10,12 +10,16 @@ public struct TableApplyPlan: Sendable, Equatable {
     /// a folded update may then be written as an upsert, since no other row can collide with it — about half the
     /// server's work of a delete and an insert.
     public var primaryKeyIsOnlyUniqueKey: Bool
+    /// The target's session may write runs of new rows by `LOAD DATA LOCAL` (its server allows `local_infile`).
+    public var loadsNewRows: Bool
 
-    public init(database: String, table: String, keyColumns: [Int], primaryKeyIsOnlyUniqueKey: Bool = false) {
+    public init(database: String, table: String, keyColumns: [Int], primaryKeyIsOnlyUniqueKey: Bool = false,
+                loadsNewRows: Bool = false) {
         self.database = database
         self.table = table
         self.keyColumns = keyColumns
         self.primaryKeyIsOnlyUniqueKey = primaryKeyIsOnlyUniqueKey
+        self.loadsNewRows = loadsNewRows
     }
 
     var qualifiedName: String { SQLLiteral.identifier(database) + "." + SQLLiteral.identifier(table) }
@@ -31,17 +35,20 @@ public enum RowChangeSQL {
     public static func statements(for changes: [RowChangeMessage], plan: TableApplyPlan) -> [String] {
         var builder = Builder(plan: plan)
         for change in changes { builder.add(change) }
-        return builder.finish()
+        // `add` writes SQL text only: loads come from `addLoaded` alone.
+        return builder.finish().map(\.sql)
     }
 
     /// Accumulates statements; consecutive changes of one kind share a statement.
     struct Builder {
-        enum Run: Equatable { case none, insert, upsert, delete }
+        enum Run: Equatable { case none, insert, upsert, delete, load }
 
         let plan: TableApplyPlan
-        var statements: [String] = []
+        var statements: [TargetStatement] = []
         var run = Run.none
         var current = ""
+        /// The rows of the current load (`run == .load`).
+        private var load: LoadDataRows?
 
         init(plan: TableApplyPlan) {
             self.plan = plan
@@ -62,13 +69,24 @@ public enum RowChangeSQL {
                     appendRow(after, names: change.columnNames, as: .upsert)
                 } else {
                     flush()
-                    statements.append(update(before: before, after: after, names: change.columnNames))
+                    statements.append(TargetStatement(sql: update(before: before, after: after, names: change.columnNames)))
                 }
             }
         }
 
         mutating func addInsert(_ after: RowImage, names: [String]) {
             appendRow(after, names: names, as: .insert)
+        }
+
+        /// A new row, loaded with the other new rows around it where it can be (see `LoadDataRows`), else inserted.
+        mutating func addLoaded(_ after: RowImage, names: [String]) {
+            guard LoadDataRows.canLoad(after) else { return addInsert(after, names: names) }
+            if run != .load || load?.accepts(after) != true || (load?.byteCount ?? 0) >= RowChangeSQL.statementSizeLimit {
+                flush()
+                load = LoadDataRows(plan: plan, names: names, columns: after.values.indices.filter { after.values[$0] != nil })
+                run = .load
+            }
+            load?.add(after)
         }
 
         /// The row as it must end, whether or not its key exists: `INSERT … ON DUPLICATE KEY UPDATE` every column.
@@ -80,7 +98,7 @@ public enum RowChangeSQL {
         mutating func addDelete(_ before: RowImage, names: [String]) {
             if plan.keyColumns.isEmpty || !hasKey(before) {
                 flush()
-                statements.append("DELETE FROM \(plan.qualifiedName) WHERE \(match(before, names: names)) LIMIT 1")
+                statements.append(TargetStatement(sql: "DELETE FROM \(plan.qualifiedName) WHERE \(match(before, names: names)) LIMIT 1"))
             } else {
                 appendKey(before, names: names)
             }
@@ -172,18 +190,21 @@ public enum RowChangeSQL {
             case .none:
                 return
             case .insert:
-                statements.append(current)
+                statements.append(TargetStatement(sql: current))
             case .upsert:
-                statements.append(current + " ON DUPLICATE KEY UPDATE " + upsertUpdates.joined(separator: ", "))
+                statements.append(TargetStatement(sql: current + " ON DUPLICATE KEY UPDATE " + upsertUpdates.joined(separator: ", ")))
             case .delete:
-                statements.append(current + ")")
+                statements.append(TargetStatement(sql: current + ")"))
+            case .load:
+                if let load { statements.append(load.statement()) }
             }
             run = .none
             current = ""
             runColumns = []
+            load = nil
         }
 
-        mutating func finish() -> [String] {
+        mutating func finish() -> [TargetStatement] {
             flush()
             return statements
         }

@@ -92,7 +92,7 @@ public enum SQLLiteral {
         return out
     }
 
-    private static let hexDigits = Array("0123456789ABCDEF".utf8)
+    static let hexDigits = Array("0123456789ABCDEF".utf8)
 
     static func hex(_ bytes: [UInt8], into out: inout String) {
         // X'' is an empty binary string; a plain '' could be converted through the column's charset.

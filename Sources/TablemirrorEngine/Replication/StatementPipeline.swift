@@ -12,7 +12,7 @@ import MariaDBClient
 final class StatementPipeline: @unchecked Sendable {
     private let connection: MariaDBConnection
     private let condition = NSCondition()
-    private var waiting: [String]?
+    private var waiting: [TargetText]?
     private var isSending = false
     private var failure: (any Error)?
     private var isClosed = false
@@ -25,7 +25,7 @@ final class StatementPipeline: @unchecked Sendable {
     }
 
     /// Hands texts over to be sent in order, once the batch before them is done; throws that batch's failure.
-    func submit(_ texts: [String]) throws {
+    func submit(_ texts: [TargetText]) throws {
         condition.lock()
         defer { condition.unlock() }
         while (waiting != nil || isSending) && failure == nil { condition.wait() }
@@ -71,7 +71,7 @@ final class StatementPipeline: @unchecked Sendable {
             condition.unlock()
             var error: (any Error)?
             for text in texts {
-                do { try connection.execute(text) } catch let caught { error = caught; break }
+                do { try connection.execute(text.sql, serving: text.rows) } catch let caught { error = caught; break }
             }
             condition.lock()
             isSending = false

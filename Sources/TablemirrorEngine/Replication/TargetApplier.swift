@@ -46,11 +46,15 @@ final class TargetApplier {
         // identifiers and typed literals only: the one connection that sends several statements at once.
         var batching = options
         batching.multiStatements = true
+        batching.servesLocalRows = true
         connection = try MariaDBConnection(batching)
         // Values are written in UTC and exactly as decoded: no automatic ids for an explicit 0, no strict-mode
         // rejections of values the source accepted (zero dates, say).
         try connection.execute("SET SESSION time_zone = '+00:00', SESSION sql_mode = 'NO_AUTO_VALUE_ON_ZERO'")
-        maxPacket = try connection.query("SELECT @@max_allowed_packet").string(0, 0).flatMap { Int($0) } ?? Int.max
+        let session = try connection.query("SELECT @@max_allowed_packet, @@local_infile")
+        maxPacket = session.string(0, 0).flatMap { Int($0) } ?? Int.max
+        // A server with `local_infile` off refuses every load: rows then go as INSERT text only.
+        loadsNewRows = session.string(0, 1) == "1"
         // Last: an initializer that throws skips deinit, which is what ends the sending thread.
         pipeline = StatementPipeline(connection: connection, name: plan.target.name)
     }
@@ -67,6 +71,8 @@ final class TargetApplier {
     /// The target session's `max_allowed_packet`: a longer statement is never sent (the server would drop the
     /// connection, which looks like a network failure and would be retried for ever).
     private let maxPacket: Int
+    /// The target's server accepts `LOAD DATA LOCAL` (see `LoadDataRows`).
+    private let loadsNewRows: Bool
 
     private func fits(_ sql: String) -> Bool { sql.utf8.count < maxPacket }
 
@@ -167,6 +173,7 @@ final class TargetApplier {
             }
             var apply = route.apply
             apply.primaryKeyIsOnlyUniqueKey = try primaryKeyIsOnlyUniqueKey(route.apply.replica)
+            apply.loadsNewRows = loadsNewRows
             return TableChanges(table: table, plan: apply, onError: route.onError, changes: changes)
         }
     }
@@ -346,13 +353,13 @@ final class TargetApplier {
 
     /// One round trip per text (BEGIN, rows, and at the end the checkpoint and COMMIT, joined as far as they fit).
     /// None longer than the target's packet limit is sent.
-    private func send(_ texts: [String]) throws {
-        for sql in texts where !fits(sql) { throw StatementTooLarge(bytes: sql.utf8.count, limit: maxPacket) }
+    private func send(_ texts: [TargetText]) throws {
+        for text in texts where !fits(text.sql) { throw StatementTooLarge(bytes: text.sql.utf8.count, limit: maxPacket) }
         // A statement that large is a large row's: it is sent while nothing else is built, so that no two of
         // them are held at once (the memory bound counts one).
-        guard texts.allSatisfy({ $0.utf8.count < GroupStatements.sendSize }) else {
+        guard texts.allSatisfy({ $0.byteCount < GroupStatements.sendSize }) else {
             try pipeline.drain()
-            for sql in texts { try connection.execute(sql) }
+            for text in texts { try connection.execute(text.sql, serving: text.rows) }
             return
         }
         try pipeline.submit(texts)

@@ -33,7 +33,7 @@ struct ApplyGroupTests {
     private func describe(_ steps: [ApplyStep]) -> [String] {
         steps.flatMap { step -> [String] in
             switch step {
-            case let .send(texts): texts.flatMap { $0.components(separatedBy: ";\n") }.map { "send " + ($0.split(separator: " ").prefix(2).joined(separator: " ")) }
+            case let .send(texts): texts.flatMap { $0.sql.components(separatedBy: ";\n") }.map { "send " + ($0.split(separator: " ").prefix(2).joined(separator: " ")) }
             case let .applyOneByOne(changes): ["one by one \(changes.changes.count)"]
             case .runSchemaChange: ["schema change"]
             case let .readmit(table): ["readmit \(table)"]

@@ -1,18 +1,22 @@
 import BinlogDecoding
 import MariaDBClient
-import TablemirrorEngine
+@testable import TablemirrorEngine
 import Testing
 import TestSupport
 
-/// Decoded values written back with SQLLiteral give the very same row: every type, every edge value.
+/// Decoded values written back with SQLLiteral give the very same row: every type, every edge value; and so do
+/// they loaded by `LOAD DATA LOCAL` (`LoadDataRows`), which writes them as field text instead.
 @Suite("SQL literals round-trip through a live server", .serialized, .enabled(if: TestServer.isConfigured))
 struct SQLLiteralLiveTests {
-    @Test func everyDecodedValueWritesBackExactly() throws {
+    @Test(arguments: [false, true]) func everyDecodedValueWritesBackExactly(loaded: Bool) throws {
         let database = TestServer.uniqueDatabase("tm_literals")
         let admin = try TestServer.connect()
         try admin.execute("CREATE DATABASE \(database)")
         defer { try? admin.execute("DROP DATABASE \(database)") }
-        let writer = try TestServer.connect(database: database)
+        var options = TestServer.options(database: database)
+        options.servesLocalRows = true
+        options.multiStatements = true
+        let writer = try MariaDBConnection(options)
         try writer.execute("SET SESSION time_zone = '+00:00', SESSION sql_mode = '', SESSION binlog_row_image = FULL")
         try writer.execute(AllTypesTable.createStatement)
         try writer.execute("CREATE TABLE copy LIKE all_types")
@@ -27,7 +31,15 @@ struct SQLLiteralLiveTests {
             if case let .row(row) = change, row.database == database, row.table == "all_types" { inserts.append(row) }
         }
         #expect(inserts.count == AllTypesTable.rows.count)
-        for insert in inserts {
+        if loaded {
+            // All rows as the applier's folds write new rows: loaded together where they can be, else inserted.
+            var builder = RowChangeSQL.Builder(plan: TableApplyPlan(database: database, table: "copy", keyColumns: [0]))
+            for insert in inserts { builder.addLoaded(try #require(insert.after), names: insert.columnNames) }
+            let statements = builder.finish()
+            #expect(statements.contains { $0.rows != nil })
+            for statement in statements { try writer.execute(statement.sql, serving: statement.rows.map { [$0] } ?? []) }
+        }
+        for insert in inserts where !loaded {
             let image = try #require(insert.after)
             var columns: [String] = []
             var values: [String] = []
