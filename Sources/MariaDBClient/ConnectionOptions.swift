@@ -14,7 +14,7 @@ public struct ConnectionOptions: Sendable, CustomStringConvertible {
     /// statement that carries source-controlled text cannot smuggle a second statement past a misjudged boundary.
     public var multiStatements = false
     /// Whether `LOAD DATA LOCAL` statements may read rows handed to `execute` (never a file: see `LocalRows`).
-    /// Off: the client does not offer the capability, and the server may not ask.
+    /// Off: the client does not offer the capability, and a server that asks anyway is refused.
     public var servesLocalRows = false
     /// TLS to the server; `preferred` unless configured.
     public var tls = ConnectionTLS()

@@ -51,10 +51,10 @@ final class LocalRowsServer {
     }
 
     fileprivate func open(_ name: String) -> Bool {
-        guard name == LocalRows.fileName, nextOffered < offered.count else {
-            refusal = "tablemirror serves no local file to the server (it asked for one it was not offered)"
-            return false
-        }
+        // libmariadb uses this message as a printf format: it must never hold a '%', nor anything the server sent
+        // (such as the name it asked for).
+        refusal = "tablemirror serves no local file to the server (it asked for one it was not offered)"
+        guard name == LocalRows.fileName, nextOffered < offered.count else { return false }
         reading = (offered[nextOffered], 0)
         nextOffered += 1
         return true

@@ -26,9 +26,10 @@ public struct MariaDBError: Error, Sendable, CustomStringConvertible {
 
     public var kind: Kind { Self.classify(code: code) }
 
-    /// A `LOAD DATA LOCAL` wrote fewer rows than it was given, or warned: it skips a duplicate key and stores a value
-    /// it must convert, where an INSERT would fail. Permanent: the same rows fail the same way (they are then applied
-    /// one statement each, which says which and why).
+    /// A `LOAD DATA LOCAL` wrote fewer rows than it was given, or warned: it skips a row that breaks a unique key, a
+    /// CHECK or a foreign key (where an INSERT fails) and stores a value it must convert with a warning. Permanent:
+    /// the same rows fail the same way; the applier then writes them one statement each, which fails on the row at
+    /// fault and names it, or (a conversion the session's INSERT accepts too) writes them as an INSERT would.
     public static func rowsNotAllLoaded(written: Int, of count: Int, warnings: Int, context: String) -> MariaDBError {
         MariaDBError(code: 2000, sqlState: "HY000",
                      message: "LOAD DATA LOCAL wrote \(written) of \(count) rows with \(warnings) warning(s) (a duplicate key, or a value the column does not hold as given)",

@@ -3,9 +3,9 @@ import OrderedCollections
 
 /// The net effect of a run of one table's row changes, by primary key: for every key touched, whether the
 /// target may hold a row for it now, and the row it must hold at the end (or none). Applied as one DELETE of
-/// the keys that may exist followed by one INSERT of the final rows (or, where the primary key is the only
-/// unique key, a DELETE of the keys that end deleted and one upsert of the final rows), whatever the number of
-/// changes in between: a group of source transactions that updates the same rows again and again costs two
+/// the keys that may exist followed by one INSERT (or load) of the final rows (or, where the primary key is the
+/// only unique key, a DELETE of the keys that end deleted, the rows with new keys inserted and the others upserted),
+/// whatever the number of changes in between: a group of source transactions that updates the same rows again and again costs two
 /// statements.
 ///
 /// Correct because the end state is all a reader of the target can see (the group commits atomically), and
@@ -82,28 +82,29 @@ struct FoldedTableChanges {
         }
     }
 
-    /// The statements that bring the target from the run's start to its end; empties the run. When the primary key
-    /// is the replica's only unique key, the rows that end present are upserted instead of deleted and inserted:
-    /// no row but their own can hold their key, so no order of the upserts can collide. Many rows whose key is new
-    /// in the run are loaded rather than inserted (`LoadDataRows`), before the upserts: their keys differ, so
-    /// the order between them does not matter.
+    /// The statements that bring the target from the run's start to its end; empties the run.
+    ///
+    /// The keys that may exist are deleted, then the rows that end present are inserted. When the primary key is the
+    /// replica's only unique key, a row whose key existed before the run is upserted instead of deleted and inserted:
+    /// no row but its own can hold its key, so no order of the upserts can collide. A row whose key is new in the
+    /// run is always inserted, so a replica that holds it anyway fails loudly rather than being overwritten. The new
+    /// rows' keys all differ, so their order does not matter: where enough can be loaded (`LoadDataRows`), those go
+    /// first as one load, the others as INSERT text.
     mutating func drain(into builder: inout RowChangeSQL.Builder) {
         let upserts = plan.primaryKeyIsOnlyUniqueKey
         for entry in entries.values {
             if let existing = entry.existing, !upserts || entry.final == nil { builder.addDelete(existing, names: columnNames) }
         }
         builder.flush()
-        let isNew = { (entry: Entry) in entry.final != nil && (entry.existing == nil || !upserts) }
-        let loads = plan.loadsNewRows && entries.values.lazy.filter(isNew).count >= LoadDataRows.minimumRows
-        if loads {
-            for entry in entries.values where isNew(entry) {
-                if let final = entry.final { builder.addLoaded(final, names: columnNames) }
-            }
-            builder.flush()
-        }
-        for entry in entries.values where !(loads && isNew(entry)) {
-            guard let final = entry.final else { continue }
-            if upserts { builder.addUpsert(final, names: columnNames) } else { builder.addInsert(final, names: columnNames) }
+        let newRows = entries.values.compactMap { entry in entry.existing == nil || !upserts ? entry.final : nil }
+        var loaded = plan.loadsNewRows ? newRows.filter(LoadDataRows.canLoad) : []
+        if loaded.count < LoadDataRows.minimumRows { loaded = [] }
+        for row in loaded { builder.addLoaded(row, names: columnNames) }
+        builder.flush()
+        for row in newRows where loaded.isEmpty || !LoadDataRows.canLoad(row) { builder.addInsert(row, names: columnNames) }
+        builder.flush()
+        for entry in entries.values where upserts && entry.existing != nil {
+            if let final = entry.final { builder.addUpsert(final, names: columnNames) }
         }
         builder.flush()
         entries.removeAll(keepingCapacity: true)

@@ -22,7 +22,7 @@ struct LoadDataRows {
         case text
         /// Hex digits, stored through UNHEX.
         case hex
-        /// A number the column takes as its index or bits, through CAST(… AS UNSIGNED).
+        /// A number the column takes as its index, bits or year, through CAST(… AS UNSIGNED).
         case number
     }
 
@@ -133,6 +133,7 @@ struct LoadDataRows {
     /// escaped; every other byte is taken as it is.
     private mutating func append(escaped text: String) {
         var text = text
+        reserve(text.utf8.count)
         text.withUTF8 { bytes in
             var runStart = 0
             for index in bytes.indices {
@@ -151,8 +152,14 @@ struct LoadDataRows {
         }
     }
 
+    /// Room for a large value at once (growing by doubling could hold three times it); small ones grow as usual,
+    /// since reserving a little at a time defeats the doubling.
+    private mutating func reserve(_ count: Int) {
+        if count >= MemoryBudget.largeRow { data.reserveCapacity(data.count + count + 64) }
+    }
+
     private mutating func appendHex(_ bytes: [UInt8]) {
-        data.reserveCapacity(data.count + 2 * bytes.count)
+        reserve(2 * bytes.count)
         for byte in bytes {
             data.append(SQLLiteral.hexDigits[Int(byte >> 4)])
             data.append(SQLLiteral.hexDigits[Int(byte & 0x0F)])

@@ -65,8 +65,8 @@ final class TargetApplier {
 
     /// Sends the group's texts while the next are built; every other use of `connection` comes after `drain()`.
     private let pipeline: StatementPipeline
-    /// `primaryKeyIsOnlyUniqueKey` as read from each replica since its keys last may have changed.
-    private var uniqueKeyAnswers: [QualifiedTableName: Bool] = [:]
+    /// `ReplicaTraits` as read from each replica since they last may have changed.
+    private var replicaTraitAnswers: [QualifiedTableName: ReplicaTraits] = [:]
 
     /// The target session's `max_allowed_packet`: a longer statement is never sent (the server would drop the
     /// connection, which looks like a network failure and would be retried for ever).
@@ -172,20 +172,21 @@ final class TargetApplier {
                 throw tooLarge(large, keyColumns: route.apply.keyColumns, bytes: large.after.map(StatementSize.minimumLength) ?? 0)
             }
             var apply = route.apply
-            apply.primaryKeyIsOnlyUniqueKey = try primaryKeyIsOnlyUniqueKey(route.apply.replica)
-            apply.loadsNewRows = loadsNewRows
+            let traits = try replicaTraits(route.apply.replica)
+            apply.primaryKeyIsOnlyUniqueKey = traits.primaryKeyIsOnlyUniqueKey
+            apply.loadsNewRows = loadsNewRows && traits.isTransactional
             return TableChanges(table: table, plan: apply, onError: route.onError, changes: changes)
         }
     }
 
-    /// Whether the replica's primary key is its only unique key (folded updates may then be upserts): read from the
-    /// replica when its rows are first applied, and again after anything that may have changed its keys (a schema
-    /// change, a rebuild, a table taken back), which forgets every answer.
-    private func primaryKeyIsOnlyUniqueKey(_ replica: QualifiedTableName) throws -> Bool {
-        if let known = uniqueKeyAnswers[replica] { return known }
+    /// What the replica allows (its keys, its engine): read from the replica when its rows are first applied, and
+    /// again after anything that may have changed them (a schema change, a rebuild, a table taken back), which
+    /// forgets every answer.
+    private func replicaTraits(_ replica: QualifiedTableName) throws -> ReplicaTraits {
+        if let known = replicaTraitAnswers[replica] { return known }
         try pipeline.drain()
-        let answer = try UniqueKeys.primaryKeyIsOnlyUniqueKey(of: replica, on: connection)
-        uniqueKeyAnswers[replica] = answer
+        let answer = try ReplicaTraits.read(of: replica, on: connection)
+        replicaTraitAnswers[replica] = answer
         return answer
     }
 
@@ -197,7 +198,7 @@ final class TargetApplier {
             case .send, .pendingSince, .rollBack: break
             case .runSchemaChange, .readmit, .rebuildReplica:
                 try pipeline.drain()
-                uniqueKeyAnswers.removeAll()
+                replicaTraitAnswers.removeAll()
             default: try pipeline.drain()
             }
             switch step {

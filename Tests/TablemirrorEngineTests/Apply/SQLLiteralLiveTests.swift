@@ -17,7 +17,7 @@ struct SQLLiteralLiveTests {
         options.servesLocalRows = true
         options.multiStatements = true
         let writer = try MariaDBConnection(options)
-        try writer.execute("SET SESSION time_zone = '+00:00', SESSION sql_mode = '', SESSION binlog_row_image = FULL")
+        try writer.execute("SET SESSION time_zone = '+00:00', SESSION sql_mode = 'NO_AUTO_VALUE_ON_ZERO', SESSION binlog_row_image = FULL")
         try writer.execute(AllTypesTable.createStatement)
         try writer.execute("CREATE TABLE copy LIKE all_types")
         let start = try TestServer.currentPosition(admin)
