@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: installs what is missing, starts a throwaway MariaDB source on loopback, runs
 # `swift test` against it, and stops it. Extra arguments go to `swift test` (for example --filter Decode).
-# Environment: TM_TEST_SOURCE_PORT (default 33061), TM_TEST_PASSWORD (default tm-test-pw),
+# Environment: TM_TEST_SOURCE_PORT (default 23061), TM_TEST_PASSWORD (default tm-test-pw),
 # TM_SERVERS_DIR (default /tmp/tablemirror-test-servers). Both servers serve TLS with certificates made for the
 # run (scripts/lib/test-certs.sh) in $TM_SERVERS_DIR/tls, exported as TM_TEST_TLS_DIR: the source's names
 # 127.0.0.1, the target's names only other-host.invalid (so verify_identity refuses it and verify_ca accepts it).
@@ -33,10 +33,10 @@ export TM_TEST_FIXTURES
 
 export TM_SERVERS_DIR=${TM_SERVERS_DIR:-/tmp/tablemirror-test-servers}
 export TM_TEST_SOURCE_HOST=127.0.0.1
-export TM_TEST_SOURCE_PORT=${TM_TEST_SOURCE_PORT:-33061}
+export TM_TEST_SOURCE_PORT=${TM_TEST_SOURCE_PORT:-23061}
 # A second server, for targets on another server than the source. Suites that need a server of their own (an
 # outage, a setting) start it on the ports after these three.
-export TM_TEST_TARGET_PORT=${TM_TEST_TARGET_PORT:-33062}
+export TM_TEST_TARGET_PORT=${TM_TEST_TARGET_PORT:-23062}
 # A third, small server without TLS: `preferred` must reach it in clear, `required` must refuse it.
 export TM_TEST_PLAIN_PORT=${TM_TEST_PLAIN_PORT:-$((TM_TEST_SOURCE_PORT + 2))}
 export TM_TEST_USER=tm

@@ -15,7 +15,7 @@ public enum TestServer {
     public static func options(database: String? = nil) -> ConnectionOptions {
         ConnectionOptions(
             host: environment("TM_TEST_SOURCE_HOST") ?? "127.0.0.1",
-            port: Int(environment("TM_TEST_SOURCE_PORT") ?? "") ?? 33061,
+            port: Int(environment("TM_TEST_SOURCE_PORT") ?? "") ?? 23061,
             user: environment("TM_TEST_USER") ?? "tm",
             password: environment("TM_TEST_PASSWORD") ?? "tm-test-pw",
             database: database)
@@ -57,7 +57,7 @@ public enum TestTargetServer {
 
     public static func options(database: String? = nil) -> ConnectionOptions {
         var options = TestServer.options(database: database)
-        options.port = Int(TestServer.environment("TM_TEST_TARGET_PORT") ?? "") ?? 33062
+        options.port = Int(TestServer.environment("TM_TEST_TARGET_PORT") ?? "") ?? 23062
         return options
     }
 
