@@ -18,6 +18,15 @@ public enum DaemonStatusDocument {
             if let error = target.lastError { entry["last_error"] = error }
             if !target.foreignTables.isEmpty { entry["foreign_tables"] = target.foreignTables }
             if let failure = target.failure { entry["failure"] = failure.rawValue }
+            if let leadership = target.leadership {
+                var lease: [String: Any] = ["daemon": leadership.daemon, "role": leadership.isLeading ? "leader" : "standby",
+                                            "standbys": leadership.standbys]
+                if let leader = leadership.leader { lease["leader"] = leader }
+                if let since = leadership.since { lease["since"] = since }
+                if let epoch = leadership.epoch { lease["epoch"] = epoch }
+                if let from = leadership.takenOverFrom, let at = leadership.takenOverAt { lease["took_over"] = ["from": from, "at": at] }
+                entry["leadership"] = lease
+            }
             if let read = target.readPosition { entry["read_position"] = ["file": read.file, "offset": read.offset] }
             if let checkpoint = target.checkpoint {
                 entry["position"] = ["file": checkpoint.position.file, "offset": checkpoint.position.offset]
@@ -36,6 +45,7 @@ public enum DaemonStatusDocument {
         case .streaming: return "running"
         case .retrying: return "retrying"
         case .stopped: return "stopped with error"
+        case .standby: return "standby"
         case .finished: return "finished"
         }
     }

@@ -9,6 +9,8 @@ import MariaDBClient
 final class AlertMonitor: @unchecked Sendable {
     static let interval: TimeInterval = 1
     static let deadLetterInterval: TimeInterval = 5
+    /// A takeover is alerted for this long, then resolved: it needs no one to act, only to know.
+    static let leaderChangeSeconds: Double = 60
 
     private let alerts: Configuration.Alerts
     private let audit: Configuration.Audit
@@ -74,6 +76,11 @@ final class AlertMonitor: @unchecked Sendable {
                 }
             default:
                 break
+            }
+            if let leadership = target.leadership, let from = leadership.takenOverFrom, let at = leadership.takenOverAt,
+               now.timeIntervalSince1970 - at < Self.leaderChangeSeconds {
+                conditions.append(AlertCondition(kind: "leader-changed", target: name,
+                                                 message: "target \(name): \(leadership.daemon) took over from \(from), whose lease expired"))
             }
             let lag = target.lagSeconds(now: now)
             if lag > alerts.lagSeconds {

@@ -17,6 +17,9 @@ struct ApplyGroup {
     /// Where the target's rows are as of its last commit: a source transaction starting before it was applied.
     /// Set by the executor once it has read the target's checkpoint row.
     var checkpoint: Checkpoint?
+    /// Run in every target transaction before its checkpoint is written: with `ha:`, fails the commit unless this
+    /// daemon still holds the target's lease (`LeaseStore.fenceStatement`).
+    var fence: String?
     /// Source transactions starting at or before this position are applied carefully: each in its own target
     /// transaction, each row change in its own statement, so a refused change is known exactly.
     var carefulUntil: BinlogPosition?
@@ -188,6 +191,7 @@ struct ApplyGroup {
     private mutating func commit() -> [ApplyStep] {
         guard isAtBoundary else { return [] }
         pending.closeFolds()
+        if let fence { pending.append([fence]) }
         if let end = groupEnd { pending.append([CheckpointStore.writeStatement(target: target, end)]) }
         if let activity = TableActivityStore.writeStatement(target: target, tables: group.counts.rowsPerTable.keys, at: clock()) {
             pending.append([activity])

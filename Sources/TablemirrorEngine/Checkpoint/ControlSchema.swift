@@ -5,7 +5,7 @@ import MariaDBClient
 /// statement, even one with nothing to do, takes a metadata lock that waits for open transactions.
 public enum ControlSchema {
     public static func ensure(_ connection: MariaDBConnection) throws(MariaDBError) {
-        let statements = CheckpointStore.createStatements + [
+        let statements = CheckpointStore.createStatements + LeaseStore.createStatements + [
             CopyProgressStore.createStatement,
             // Added after the first version of the copy table.
             "ALTER TABLE \(CopyProgressStore.table) ADD COLUMN IF NOT EXISTS `only_keys` LONGTEXT NULL AFTER `reason`",

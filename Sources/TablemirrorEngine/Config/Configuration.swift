@@ -126,12 +126,28 @@ public struct Configuration: Sendable, Equatable {
         public init() {}
     }
 
+    /// Several daemons on one configuration, one leading each target by a lease kept in that target (see README,
+    /// "High availability"). Off unless the file has an `ha:` section.
+    public struct HighAvailability: Sendable, Equatable {
+        /// A lease not renewed for this long has expired, and a standby takes the target over.
+        public var leaseSeconds: Double = 8
+        /// How often the leader renews its leases.
+        public var renewSeconds: Double = 2
+        /// How often a standby looks whether the lease has expired.
+        public var checkSeconds: Double = 1
+        /// This daemon's name in leases and heartbeats; by default its host name, process id and a random part.
+        public var id: String?
+
+        public init() {}
+    }
+
     public var source: Source
     public var targets: [Target]
     public var mappings: [Mapping]
     public var alerts = Alerts()
     public var admin = Admin()
     public var audit = Audit()
+    public var highAvailability: HighAvailability?
     /// Secret files that group or others may read are accepted (they are refused by default).
     public var allowInsecurePermissions = false {
         didSet { applySecretPolicy() }

@@ -23,7 +23,7 @@ public struct ConfigurationParser {
         } catch {
             throw failure(nil, "", "not valid YAML: \(error)")
         }
-        let top = try fields(root, "", allowed: ["source", "targets", "mappings", "alerts", "admin", "audit", "allow_insecure_permissions"])
+        let top = try fields(root, "", allowed: ["source", "targets", "mappings", "alerts", "admin", "audit", "ha", "allow_insecure_permissions"])
         let source = try parseSource(try required(top, "source", in: root, path: ""))
         let targets = try parseTargets(try required(top, "targets", in: root, path: ""))
         let mappings = try parseMappings(try required(top, "mappings", in: root, path: ""), targets: targets)
@@ -31,6 +31,7 @@ public struct ConfigurationParser {
         if let alerts = top["alerts"] { configuration.alerts = try parseAlerts(alerts) }
         if let admin = top["admin"] { configuration.admin = try parseAdmin(admin) }
         if let audit = top["audit"] { configuration.audit = try parseAudit(audit) }
+        if let ha = top["ha"] { configuration.highAvailability = try parseHighAvailability(ha) }
         if let node = top["allow_insecure_permissions"] {
             guard let allowed = node.bool else { throw failure(node, "allow_insecure_permissions", "must be true or false") }
             configuration.allowInsecurePermissions = allowed
@@ -43,6 +44,28 @@ public struct ConfigurationParser {
         var audit = Configuration.Audit()
         if let value = try integer(map["interval_seconds"], "audit.interval_seconds", range: 1...86_400) { audit.intervalSeconds = Double(value) }
         return audit
+    }
+
+    private func parseHighAvailability(_ node: Node) throws(ConfigurationError) -> Configuration.HighAvailability {
+        // `ha: {}` (or `ha:` with nothing under it) turns it on with the defaults.
+        if case let .scalar(scalar) = node, scalar.string.isEmpty || scalar.string == "~" { return Configuration.HighAvailability() }
+        let map = try fields(node, "ha", allowed: ["lease_seconds", "renew_seconds", "check_seconds", "id"])
+        var ha = Configuration.HighAvailability()
+        if let value = try integer(map["lease_seconds"], "ha.lease_seconds", range: 2...3_600) { ha.leaseSeconds = Double(value) }
+        if let value = try integer(map["renew_seconds"], "ha.renew_seconds", range: 1...3_600) { ha.renewSeconds = Double(value) }
+        if let value = try integer(map["check_seconds"], "ha.check_seconds", range: 1...3_600) { ha.checkSeconds = Double(value) }
+        if let node = map["id"] {
+            let id = try string(node, "ha.id")
+            guard id.count <= 64, Self.isIdentifier(id) else {
+                throw failure(node, "ha.id", "must be at most 64 letters, digits, '_' or '-'")
+            }
+            ha.id = id
+        }
+        // A leader must renew well within its lease, or a slow renewal looks like a dead leader.
+        guard ha.renewSeconds * 2 <= ha.leaseSeconds else {
+            throw failure(map["renew_seconds"] ?? node, "ha.renew_seconds", "must be at most half of ha.lease_seconds (\(Int(ha.leaseSeconds)))")
+        }
+        return ha
     }
 
     private func parseAdmin(_ node: Node) throws(ConfigurationError) -> Configuration.Admin {

@@ -5,11 +5,16 @@ import MariaDBClient
 
 extension Replicator {
     func runPipeline(_ plan: ReplicationPlan.TargetPlan, options: ConnectionOptions, stop: StopSignal,
-                             current: CurrentStream, carefulUntil: BinlogPosition?) throws {
+                             current: CurrentStream, carefulUntil: BinlogPosition?, term: LeaseKeeper.Term?) throws {
         let name = plan.target.name
         status.update(name) { $0.state = .starting }
         let applier = try TargetApplier(plan: plan, options: options, status: status, logger: logger, metrics: metrics)
         applier.carefulUntil = carefulUntil
+        if let term {
+            // Every commit checks the lease; a daemon taking over ends this connection first.
+            applier.core.fence = term.fence
+            try applier.connection.execute(LeaseStore.applierStatement(target: name, epoch: term.epoch))
+        }
         status.update(name) { $0.targetEncryption = ReplicatorStatus.ConnectionEncryption(cipher: applier.tlsCipher) }
         try applier.prepare(onCopy: { status.update(name) { $0.state = .copying } }) {
             try MariaDBConnection(connections.source)

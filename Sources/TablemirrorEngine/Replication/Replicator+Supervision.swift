@@ -4,9 +4,31 @@ import Logging
 import MariaDBClient
 
 extension Replicator {
-    /// Runs one target's pipeline again and again until stopped or permanently failed. What to do after a
-    /// failure is `RetryPolicy`'s decision; this only carries it out.
+    /// Runs one target's pipeline until stopped. With `ha:`, only while this daemon leads the target: it stands by
+    /// until it holds the target's lease, applies under it (every commit fenced by it), and stands by again when
+    /// the lease is lost.
     func supervise(_ plan: ReplicationPlan.TargetPlan, options: ConnectionOptions, stop: StopSignal) {
+        let name = plan.target.name
+        defer { status.update(name) { $0.state = .finished } }
+        guard let settings = configuration.highAvailability else {
+            return superviseTerm(plan, options: options, stop: stop, term: nil)
+        }
+        let keeper = LeaseKeeper(target: name, me: daemonID, settings: settings, options: options, status: status, logger: logger)
+        status.update(name) { $0.state = .standby }
+        while let term = keeper.lead(until: stop) {
+            superviseTerm(plan, options: options, stop: term.ended, term: term)
+            if stop.isStopped {
+                keeper.release(term)
+                break
+            }
+            term.ended.stop()
+            status.update(name) { $0.state = .standby }
+        }
+    }
+
+    /// Runs one target's pipeline again and again until `stop` (or the end of the lease `term`) or a permanent
+    /// failure. What to do after a failure is `RetryPolicy`'s decision; this only carries it out.
+    private func superviseTerm(_ plan: ReplicationPlan.TargetPlan, options: ConnectionOptions, stop: StopSignal, term: LeaseKeeper.Term?) {
         let name = plan.target.name
         let current = CurrentStream()
         stop.onStop { current.interrupt() }
@@ -14,12 +36,16 @@ extension Replicator {
         var carefulUntil: BinlogPosition?
         while !stop.isStopped {
             do {
-                try runPipeline(plan, options: options, stop: stop, current: current, carefulUntil: carefulUntil)
+                try runPipeline(plan, options: options, stop: stop, current: current, carefulUntil: carefulUntil, term: term)
                 if stop.isStopped { break }
             } catch where stop.isStopped {
                 break
             } catch {
                 let underlying = (error as? ApplyFailure)?.underlying ?? (error as? SourceFailure)?.underlying ?? error
+                if LeaseStore.isFenced(underlying) {
+                    logger.warning("target \(name): a commit was refused because another daemon holds the lease now; standing by")
+                    break
+                }
                 let failureClass = FailureClass.of(underlying, fromSource: error is SourceFailure)
                 let applied = error as? ApplyFailure
                 let decision = policy.decide(failureClass, checkpoint: status.snapshot()[name]?.checkpoint?.position,
@@ -58,7 +84,6 @@ extension Replicator {
                 }
             }
         }
-        status.update(name) { $0.state = .finished }
     }
 
     /// Waits (polling the target) for a copy requested after now; false when told to stop first.

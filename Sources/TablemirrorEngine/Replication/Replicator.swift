@@ -25,6 +25,9 @@ public final class Replicator: Sendable {
     public let logger = Logger(label: "tablemirror")
     /// Waits between reconnection attempts: doubling from the first, capped at the last.
     let backoff: (first: Double, maximum: Double)
+    /// This daemon's name in leases and heartbeats (`ha:`): as configured, or its host, process id and a random
+    /// part (a restarted daemon is another incarnation, which waits for its predecessor's lease to expire).
+    let daemonID: String
 
     public init(configuration: Configuration, connections: Connections, status: ReplicatorStatus = ReplicatorStatus(),
                 metrics: ReplicatorMetrics = ReplicatorMetrics(), backoffSeconds: (first: Double, maximum: Double) = (1, 30)) {
@@ -33,6 +36,9 @@ public final class Replicator: Sendable {
         self.status = status
         self.metrics = metrics
         backoff = backoffSeconds
+        let host = String(ProcessInfo.processInfo.hostName.prefix(40))
+        daemonID = configuration.highAvailability?.id
+            ?? "\(host)-\(ProcessInfo.processInfo.processIdentifier)-\(String(UInt32.random(in: 0...UInt32.max), radix: 16))"
     }
 
     /// Replicates until `stop` is signalled. Retryable failures (lost connections, deadlocks) are retried with

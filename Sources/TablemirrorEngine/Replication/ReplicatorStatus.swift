@@ -12,6 +12,8 @@ public final class ReplicatorStatus: @unchecked Sendable {
         case retrying(attempt: Int, error: String)
         /// A permanent failure: this target stopped; the others go on.
         case stopped(error: String)
+        /// Another daemon leads this target (see `Leadership`).
+        case standby
         case finished
     }
 
@@ -48,6 +50,8 @@ public final class ReplicatorStatus: @unchecked Sendable {
         /// when they connect: nil while not connected, `.clear` when not encrypted.
         public var sourceEncryption: ConnectionEncryption?
         public var targetEncryption: ConnectionEncryption?
+        /// Who leads this target, with `ha:` configured.
+        public var leadership: Leadership?
         /// Applied rows sampled once a second over the last minute, for rows/s.
         public var rowSamples: [RowSample] = []
 
@@ -101,6 +105,29 @@ public final class ReplicatorStatus: @unchecked Sendable {
 
         /// "TLS (cipher)" or "not encrypted".
         public var text: String { cipher.map { "TLS (\($0))" } ?? "not encrypted" }
+    }
+
+    /// One target's lease, as this daemon last saw it.
+    public struct Leadership: Sendable, Equatable {
+        /// This daemon's id.
+        public var daemon: String
+        /// The daemon holding the lease, and since when (seconds since the epoch).
+        public var leader: String?
+        public var since: Double?
+        public var epoch: UInt64?
+        /// The other daemons that looked at this target's lease lately.
+        public var standbys: [String] = []
+        /// The last takeover by this daemon: from whom, and when.
+        public var takenOverFrom: String?
+        public var takenOverAt: Double?
+        /// While standing by: when to look again.
+        var lookAgainIn: Double?
+
+        public init(daemon: String) {
+            self.daemon = daemon
+        }
+
+        public var isLeading: Bool { leader == daemon }
     }
 
     public enum Failure: String, Sendable, Equatable {

@@ -1,0 +1,135 @@
+import BinlogDecoding
+import Foundation
+import MariaDBClient
+import Testing
+import TestSupport
+@testable import TablemirrorEngine
+
+/// Two `tablemirror run` processes on one configuration with `ha:` (each with an admin port and an id of its own,
+/// since both run on this host), during the convergence tests' randomized workload.
+@Suite("High availability, live", .serialized, .enabled(if: TestServer.isConfigured))
+struct HighAvailabilityLiveTests {
+    let workload = ProductWorkload(id: UInt32.random(in: 0..<UInt32.max))
+    static let lease = (seconds: 3.0, renew: 1.0, check: 1.0)
+
+    private func daemon(_ name: String, round: Int) throws -> DaemonProcess {
+        let port = adminTestPort(workload.id &+ UInt32(round * 2 + (name == "a" ? 0 : 1)))
+        let yaml = workload.configuration.replacingOccurrences(of: "admin: { listen: \"127.0.0.1:\(adminTestPort(workload.id))\" }",
+                                                               with: "admin: { listen: \"127.0.0.1:\(port)\" }")
+        return try DaemonProcess(yaml: yaml + """
+
+            ha: { lease_seconds: \(Int(Self.lease.seconds)), renew_seconds: \(Int(Self.lease.renew)), check_seconds: \(Int(Self.lease.check)), id: \(name)\(round) }
+            """)
+    }
+
+    private func holders(_ admin: MariaDBConnection) -> [String: String] {
+        let rows = (try? admin.query("""
+            SELECT target, holder FROM _tablemirror.lease WHERE target IN ('\(workload.ordersTarget)', '\(workload.purchasingTarget)')
+            """).rows) ?? []
+        return Dictionary(rows.map { (String(decoding: $0[0] ?? [], as: UTF8.self), String(decoding: $0[1] ?? [], as: UTF8.self)) },
+                          uniquingKeysWith: { first, _ in first })
+    }
+
+    /// When the target's checkpoint row was last written (the target's clock, seconds).
+    private func lastCommit(_ admin: MariaDBConnection, _ target: String) -> Double? {
+        (try? admin.query("SELECT UNIX_TIMESTAMP(updated_at) FROM _tablemirror.checkpoint WHERE target = '\(target)'").string(0, 0))
+            .flatMap { $0 }.flatMap(Double.init)
+    }
+
+    private func now(_ admin: MariaDBConnection) -> Double {
+        (try? admin.query("SELECT UNIX_TIMESTAMP(NOW(6))").string(0, 0)).flatMap { $0 }.flatMap(Double.init) ?? 0
+    }
+
+    @Test(.enabled(if: DaemonProcess.isBuilt))
+    func theLeaderKilledTenTimesIsTakenOverEachTimeWithNothingLostOrDoubled() throws {
+        let admin = try TestServer.connect()
+        try admin.execute(workload.schema)
+        defer { workload.removeEverything(admin) }
+        let targets = [workload.ordersTarget, workload.purchasingTarget]
+        let stop = StopSignal()
+        let done = workload.start(until: stop, bigAfter: 150)
+        var daemons = ["a0": try daemon("a", round: 0), "b0": try daemon("b", round: 0)]
+        #expect(waitUntil(60) { Set(holders(admin).keys) == Set(targets) && targets.allSatisfy { lastCommit(admin, $0) != nil } },
+                "no daemon took the leases: \(holders(admin))")
+        var previous: [String: Checkpoint] = [:]
+        var takeovers: [Double] = []
+        for round in 1...10 {
+            usleep(UInt32.random(in: 500_000...2_500_000))
+            // The daemon leading the orders target dies; whatever it led is taken over by the other.
+            let led = holders(admin)
+            guard let leader = led[workload.ordersTarget], let process = daemons.removeValue(forKey: leader) else {
+                Issue.record("round \(round): no known leader in \(led)")
+                break
+            }
+            let killedAt = now(admin)
+            process.kill()
+            let survivor = daemons.keys.first ?? ""
+            let tookOver = waitUntil(Self.lease.seconds + Self.lease.check + 20) {
+                targets.allSatisfy { target in
+                    led[target] != leader || (holders(admin)[target] == survivor && (lastCommit(admin, target) ?? 0) > killedAt)
+                }
+            }
+            #expect(tookOver, "round \(round): \(survivor) did not take over from \(leader): \(holders(admin))")
+            takeovers.append((targets.compactMap { lastCommit(admin, $0) }.max() ?? killedAt) - killedAt)
+            for target in targets {
+                guard let checkpoint = try CheckpointStore.read(target: target, from: admin) else { continue }
+                if let before = previous[target] {
+                    #expect(!checkpoint.position.isBefore(before.position), "\(target): checkpoint moved back: \(before) → \(checkpoint)")
+                }
+                previous[target] = checkpoint
+            }
+            let fresh = leader.hasPrefix("a") ? "a\(round)" : "b\(round)"
+            daemons[fresh] = try daemon(String(fresh.prefix(1)), round: round)
+        }
+        stop.stop()
+        done.wait()
+        print("[HA] kill to the new leader's first commit, s: \(takeovers.map { String(format: "%.2f", $0) }.joined(separator: ", "))")
+        #expect(waitUntil(300) { workload.differences(admin).isEmpty },
+                "replicas differ from the source after ten takeovers: \(workload.differences(admin))")
+        for process in daemons.values { #expect(process.stop() == 0) }
+    }
+
+    @Test(.enabled(if: DaemonProcess.isBuilt))
+    func aPausedLeaderWakingAfterTheTakeoverCommitsNothingAndStandsBy() throws {
+        let admin = try TestServer.connect()
+        try admin.execute(workload.schema)
+        defer {
+            workload.removeEverything(admin)
+            _ = try? admin.execute("DROP TRIGGER IF EXISTS _tablemirror.tm_test_commits_\(workload.id); DROP TABLE IF EXISTS _tablemirror.tm_test_commits_\(workload.id)")
+        }
+        let target = workload.ordersTarget
+        let stop = StopSignal()
+        let done = workload.start(until: stop, bigAfter: Int.max)
+        let first = try daemon("a", round: 0)
+        #expect(waitUntil(60) { holders(admin)[target] == "a0" && lastCommit(admin, target) != nil })
+        let second = try daemon("b", round: 0)
+        // A log of the connections that commit this target's checkpoint, kept by the target itself.
+        try admin.execute("""
+            CREATE TABLE IF NOT EXISTS _tablemirror.tm_test_commits_\(workload.id) (connection_id BIGINT UNSIGNED, at TIMESTAMP(6));
+            CREATE TRIGGER _tablemirror.tm_test_commits_\(workload.id) AFTER UPDATE ON _tablemirror.checkpoint FOR EACH ROW
+              INSERT INTO _tablemirror.tm_test_commits_\(workload.id) VALUES (IF(NEW.target = '\(target)', CONNECTION_ID(), NULL), NOW(6))
+            """)
+        usleep(1_000_000)
+        kill(first.process.processIdentifier, SIGSTOP)
+        let pausedAt = now(admin)
+        #expect(waitUntil(Self.lease.seconds + Self.lease.check + 20) {
+            holders(admin)[target] == "b0" && (lastCommit(admin, target) ?? 0) > pausedAt
+        }, "the standby did not take over: \(holders(admin))")
+        // The new leader applies for a while, then the old one wakes up.
+        usleep(2_000_000)
+        kill(first.process.processIdentifier, SIGCONT)
+        usleep(UInt32((Self.lease.seconds + 3) * 1_000_000))
+        stop.stop()
+        done.wait()
+        #expect(waitUntil(120) { workload.differences(admin).isEmpty }, "replicas differ: \(workload.differences(admin))")
+        let leaderConnection = try admin.query("SELECT connection_id FROM _tablemirror.lease WHERE target = '\(target)'").string(0, 0)
+        let committers = try admin.query("""
+            SELECT DISTINCT connection_id FROM _tablemirror.tm_test_commits_\(workload.id)
+            WHERE connection_id IS NOT NULL AND at > FROM_UNIXTIME(\(pausedAt + Self.lease.seconds + Self.lease.check))
+            """).rows.map { String(decoding: $0[0] ?? [], as: UTF8.self) }
+        #expect(!committers.isEmpty && committers.allSatisfy { $0 == leaderConnection },
+                "after the takeover, commits came from \(committers), the new leader's applier is \(leaderConnection ?? "-")")
+        #expect(holders(admin)[target] == "b0")
+        #expect(first.stop() == 0 && second.stop() == 0)
+    }
+}
