@@ -38,6 +38,16 @@ struct ConfigurationParserTests {
         #expect(configuration.mappings[0].onError == .stop)
     }
 
+    @Test func highAvailabilityIsOffUnlessConfiguredAndItsTimesAreChecked() throws {
+        #expect(try parse(minimal).highAvailability == nil)
+        #expect(try parse(minimal + "\nha: {}\n").highAvailability == Configuration.HighAvailability())
+        let ha = try #require(try parse(minimal + "\nha: { lease_seconds: 3, renew_seconds: 1, check_seconds: 1, id: host-a }\n").highAvailability)
+        #expect(ha.leaseSeconds == 3 && ha.renewSeconds == 1 && ha.checkSeconds == 1 && ha.id == "host-a")
+        #expect(error(minimal + "\nha: { lease_seconds: 4, renew_seconds: 3 }\n")?.key == "ha.renew_seconds")
+        #expect(error(minimal + "\nha: { id: \"a b\" }\n")?.key == "ha.id")
+        #expect(error(minimal + "\nha: { lease: 3 }\n")?.key == "ha.lease")
+    }
+
     @Test func theExampleFileParses() throws {
         let root = #filePath.split(separator: "/").dropLast(4).joined(separator: "/")
         let configuration = try ConfigurationLoader.load(path: "/\(root)/conf/tablemirror.example.yaml")

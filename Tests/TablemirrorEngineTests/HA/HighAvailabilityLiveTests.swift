@@ -12,8 +12,12 @@ struct HighAvailabilityLiveTests {
     let workload = ProductWorkload(id: UInt32.random(in: 0..<UInt32.max))
     static let lease = (seconds: 3.0, renew: 1.0, check: 1.0)
 
+    private func adminPort(_ name: String, round: Int) -> Int {
+        adminTestPort(workload.id &+ UInt32(round * 2 + (name == "a" ? 0 : 1)))
+    }
+
     private func daemon(_ name: String, round: Int) throws -> DaemonProcess {
-        let port = adminTestPort(workload.id &+ UInt32(round * 2 + (name == "a" ? 0 : 1)))
+        let port = adminPort(name, round: round)
         let yaml = workload.configuration.replacingOccurrences(of: "admin: { listen: \"127.0.0.1:\(adminTestPort(workload.id))\" }",
                                                                with: "admin: { listen: \"127.0.0.1:\(port)\" }")
         return try DaemonProcess(yaml: yaml + """
@@ -130,6 +134,12 @@ struct HighAvailabilityLiveTests {
         #expect(!committers.isEmpty && committers.allSatisfy { $0 == leaderConnection },
                 "after the takeover, commits came from \(committers), the new leader's applier is \(leaderConnection ?? "-")")
         #expect(holders(admin)[target] == "b0")
+        // The new leader's status says so, with whom it took over from; the old one's says it stands by.
+        let (_, leading) = httpRequest("http://127.0.0.1:\(adminPort("b", round: 0))/status")
+        #expect(leading.contains(#""role":"leader""#) && leading.contains(#""took_over":{"at""#) && leading.contains(#""from":"a0""#),
+                "new leader's status: \(leading)")
+        let (_, waiting) = httpRequest("http://127.0.0.1:\(adminPort("a", round: 0))/status")
+        #expect(waiting.contains(#""role":"standby""#) && waiting.contains(#""state":"standby""#), "old leader's status: \(waiting)")
         #expect(first.stop() == 0 && second.stop() == 0)
     }
 }
