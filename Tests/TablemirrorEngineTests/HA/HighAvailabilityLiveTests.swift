@@ -16,10 +16,16 @@ struct HighAvailabilityLiveTests {
         adminTestPort(workload.id &+ UInt32(round * 2 + (name == "a" ? 0 : 1)))
     }
 
-    private func daemon(_ name: String, round: Int) throws -> DaemonProcess {
+    private func daemon(_ name: String, round: Int, cannotReach unreachable: String? = nil) throws -> DaemonProcess {
         let port = adminPort(name, round: round)
-        let yaml = workload.configuration.replacingOccurrences(of: "admin: { listen: \"127.0.0.1:\(adminTestPort(workload.id))\" }",
+        var yaml = workload.configuration.replacingOccurrences(of: "admin: { listen: \"127.0.0.1:\(adminTestPort(workload.id))\" }",
                                                                with: "admin: { listen: \"127.0.0.1:\(port)\" }")
+        if let unreachable {
+            // That target's server, for this daemon, is a port nothing listens on.
+            yaml = yaml.split(separator: "\n").map { line in
+                line.hasPrefix("  \(unreachable):") ? line.replacingOccurrences(of: "port: \(TestServer.options().port)", with: "port: 1") : String(line)
+            }.joined(separator: "\n")
+        }
         return try DaemonProcess(yaml: yaml + """
 
             ha: { lease_seconds: \(Int(Self.lease.seconds)), renew_seconds: \(Int(Self.lease.renew)), check_seconds: \(Int(Self.lease.check)), id: \(name)\(round) }
@@ -141,5 +147,27 @@ struct HighAvailabilityLiveTests {
         let (_, waiting) = httpRequest("http://127.0.0.1:\(adminPort("a", round: 0))/status")
         #expect(waiting.contains(#""role":"standby""#) && waiting.contains(#""state":"standby""#), "old leader's status: \(waiting)")
         #expect(first.stop() == 0 && second.stop() == 0)
+    }
+
+    @Test(.enabled(if: DaemonProcess.isBuilt))
+    func aDaemonThatCannotReachATargetLeadsTheOthersAndAnotherLeadsThatOne() throws {
+        let admin = try TestServer.connect()
+        try admin.execute(workload.schema)
+        defer { workload.removeEverything(admin) }
+        let stop = StopSignal()
+        let done = workload.start(until: stop, bigAfter: Int.max)
+        let partial = try daemon("a", round: 0, cannotReach: workload.purchasingTarget)
+        #expect(waitUntil(60) { holders(admin)[workload.ordersTarget] == "a0" }, "a0 does not lead orders: \(holders(admin))")
+        let whole = try daemon("b", round: 0)
+        #expect(waitUntil(60) { holders(admin)[workload.purchasingTarget] == "b0" && lastCommit(admin, workload.purchasingTarget) != nil },
+                "b0 does not lead purchasing: \(holders(admin))")
+        usleep(2_000_000)
+        stop.stop()
+        done.wait()
+        #expect(waitUntil(120) { workload.differences(admin).isEmpty }, "replicas differ: \(workload.differences(admin))")
+        #expect(holders(admin) == [workload.ordersTarget: "a0", workload.purchasingTarget: "b0"])
+        let (_, standing) = httpRequest("http://127.0.0.1:\(adminPort("b", round: 0))/status")
+        #expect(standing.contains(#""leader":"a0""#), "b0's status: \(standing)")
+        #expect(partial.stop() == 0 && whole.stop() == 0)
     }
 }
