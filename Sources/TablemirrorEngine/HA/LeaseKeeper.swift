@@ -75,17 +75,13 @@ final class LeaseKeeper: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         let connection = try connection()
+        if held == nil { try endExpiredLeadersApplier(on: connection) }
         try connection.execute("BEGIN")
         do {
-            let record = try LeaseStore.readLocked(target: target, on: connection)
+            let record = try LeaseStore.read(target: target, locked: true, on: connection)
             let decision = LeaseDecision.next(me: me, held: held, record: record, checkSeconds: settings.checkSeconds)
             switch decision {
-            case let .acquire(epoch, from):
-                // A former leader's applying connection is ended first: a transaction it left open while paused
-                // would hold row locks the new leader's writes wait for (its commit would be fenced anyway).
-                if from != nil, let old = try LeaseStore.applierConnection(target: target, on: connection) {
-                    _ = try? connection.execute("KILL CONNECTION \(old)")
-                }
+            case let .acquire(epoch, _):
                 try connection.execute(LeaseStore.acquireStatement(target: target, holder: me, epoch: epoch, leaseSeconds: settings.leaseSeconds))
             case let .renew(epoch):
                 try connection.execute(LeaseStore.renewStatement(target: target, holder: me, epoch: epoch, leaseSeconds: settings.leaseSeconds))
@@ -102,6 +98,16 @@ final class LeaseKeeper: @unchecked Sendable {
             _ = try? connection.execute("ROLLBACK")
             throw error
         }
+    }
+
+    /// Before a standby takes an expired lease, it ends the former leader's applying connection (recorded in the lease
+    /// row; same account): a transaction that leader left open while paused would hold row locks the new leader's
+    /// writes wait for, or even the lease row itself (its commit would be fenced anyway). Done before the row is
+    /// read locked, which would otherwise wait for that very transaction.
+    private func endExpiredLeadersApplier(on connection: MariaDBConnection) throws {
+        guard let record = try LeaseStore.read(target: target, locked: false, on: connection), record.remainingSeconds <= 0,
+              record.holder != me, let old = try LeaseStore.applierConnection(target: target, on: connection) else { return }
+        _ = try? connection.execute("KILL CONNECTION \(old)")
     }
 
     /// Renews every `renewSeconds` until the term ends; ends it when the lease is lost, or when no renewal got

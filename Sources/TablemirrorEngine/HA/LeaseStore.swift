@@ -39,11 +39,11 @@ enum LeaseStore {
         """,
     ]
 
-    /// The target's lease row, locked until the transaction ends (call inside one).
-    static func readLocked(target: String, on connection: MariaDBConnection) throws -> LeaseRecord? {
+    /// The target's lease row; `locked`: locked until the transaction ends (call inside one).
+    static func read(target: String, locked: Bool, on connection: MariaDBConnection) throws -> LeaseRecord? {
         let result = try connection.query("""
             SELECT holder, epoch, TIMESTAMPDIFF(MICROSECOND, NOW(6), expires_at) / 1000000, UNIX_TIMESTAMP(acquired_at)
-            FROM \(lease) WHERE target = \(SQLLiteral.quotedString(target)) FOR UPDATE
+            FROM \(lease) WHERE target = \(SQLLiteral.quotedString(target))\(locked ? " FOR UPDATE" : "")
             """)
         guard let holder = result.string(0, 0), let epoch = result.string(0, 1).flatMap({ UInt64($0) }) else { return nil }
         return LeaseRecord(holder: holder, epoch: epoch, remainingSeconds: result.string(0, 2).flatMap { Double($0) } ?? 0,
