@@ -175,6 +175,8 @@ final class LeaseKeeper: @unchecked Sendable {
     private func connection() throws -> MariaDBConnection {
         if let openConnection { return openConnection }
         let fresh = try MariaDBConnection(options)
+        // Expiries are NOW(6) + an interval stored in TIMESTAMP: computed in UTC, a DST change cannot stretch a lease.
+        try fresh.execute("SET SESSION time_zone = '+00:00'")
         try ControlSchema.ensure(fresh)
         openConnection = fresh
         return fresh

@@ -22,7 +22,12 @@ extension Replicator {
                 break
             }
             term.ended.stop()
-            status.update(name) { $0.state = .standby }
+            // A standby applies nothing: what it had pending is the new leader's now, not its lag.
+            status.update(name) {
+                $0.state = .standby
+                $0.pendingSince = nil
+                $0.readingSince = nil
+            }
         }
     }
 
