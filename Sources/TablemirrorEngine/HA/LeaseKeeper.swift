@@ -41,8 +41,12 @@ final class LeaseKeeper: @unchecked Sendable {
     /// term ends (the lease is lost, cannot be renewed in time, or `stop`); nil once `stop` is asked first.
     func lead(until stop: StopSignal) -> Term? {
         while !stop.isStopped {
+            // The next look comes when the lease could have expired, at most `checkSeconds` on; after an error, then.
+            var pause = settings.checkSeconds
             do {
-                if case let .acquire(epoch, from)? = try step(held: nil) {
+                let decision = try step(held: nil)
+                if case let .standBy(_, lookAgainIn)? = decision { pause = max(0.05, lookAgainIn) }
+                if case let .acquire(epoch, from)? = decision {
                     let term = Term(epoch: epoch, ended: StopSignal(),
                                     fence: LeaseStore.fenceStatement(target: target, holder: me, epoch: epoch))
                     stop.onStop { term.ended.stop() }
@@ -54,7 +58,7 @@ final class LeaseKeeper: @unchecked Sendable {
                 logger.warning("target \(target): lease not readable (\(error)); standing by")
                 dropConnection()
             }
-            stop.wait(seconds: status.snapshot()[target]?.leadership?.lookAgainIn ?? settings.checkSeconds)
+            stop.wait(seconds: pause)
         }
         return nil
     }
@@ -153,20 +157,17 @@ final class LeaseKeeper: @unchecked Sendable {
                 leadership.leader = me
                 leadership.epoch = epoch
                 leadership.since = now
-                leadership.lookAgainIn = nil
                 if let from { (leadership.takenOverFrom, leadership.takenOverAt) = (from, now) }
             case let .renew(epoch):
                 leadership.leader = me
                 leadership.epoch = epoch
-            case let .standBy(leader, lookAgainIn):
+            case let .standBy(leader, _):
                 leadership.leader = leader.holder
                 leadership.epoch = leader.epoch
                 leadership.since = leader.since
-                leadership.lookAgainIn = lookAgainIn
                 target.state = .standby
             case let .lost(to):
                 leadership.leader = to
-                leadership.lookAgainIn = nil
             }
             target.leadership = leadership
         }

@@ -120,8 +120,6 @@ public final class ReplicatorStatus: @unchecked Sendable {
         /// The last takeover by this daemon: from whom, and when.
         public var takenOverFrom: String?
         public var takenOverAt: Double?
-        /// While standing by: when to look again.
-        var lookAgainIn: Double?
 
         public init(daemon: String) {
             self.daemon = daemon
