@@ -25,7 +25,17 @@ extension TargetApplier {
         let snapshot = try InitialCopy.run(routes: Array(plan.routes.values), source: snapshotConnection, target: connection,
                                            logger: logger, target: name)
         let start = Checkpoint(position: snapshot.position, gtid: snapshot.gtidPosition, sourceTimestamp: snapshot.takenAt)
-        try connection.execute(CheckpointStore.writeStatement(target: name, start))
+        // Each replica's structure enters the history with the checkpoint: a restart then knows every replica
+        // even when its source table was renamed or dropped since (the stream's RENAME or DROP must find it).
+        var bookkeeping = ["BEGIN"]
+        for route in plan.routes.values.sorted(by: { $0.source.description < $1.source.description }) {
+            guard let structure = try SchemaHintLoader.load(route.apply.replica, from: connection) else { continue }
+            bookkeeping.append(SchemaHistoryStore.recordStatement(target: name, table: route.source, position: start.position,
+                                                                  statement: "(initial copy)", structure: structure))
+        }
+        if let fence = core.fence { bookkeeping.append(fence) }
+        bookkeeping += [CheckpointStore.writeStatement(target: name, start), "COMMIT"]
+        try connection.execute(bookkeeping.joined(separator: ";\n"))
         core.checkpoint = start
     }
 
@@ -93,7 +103,8 @@ extension TargetApplier {
     /// events after the checkpoint with. Tables without history (replicas made before it was kept, or just now)
     /// are recorded from their replicas, which have the structure of the checkpoint's position. Routes take their
     /// key columns from there too, and tables the history knows but the source no longer has (dropped after the
-    /// checkpoint) keep their routes until the stream drops them.
+    /// checkpoint) keep their routes until the stream drops them — as do tables being rebuilt by a copy that has
+    /// not reached the target yet (their events wait for the copy, so they need no structure).
     func structuresAtCheckpoint(routeFor: (QualifiedTableName) -> ReplicationPlan.Route?) throws -> [QualifiedTableName: TableSchemaHint] {
         guard let position = checkpoint?.position else { return [:] }
         let history = try SchemaHistoryStore.latest(target: name, on: connection)
@@ -103,8 +114,18 @@ extension TargetApplier {
                 plan.routes[table] = route
             }
         }
+        // A rebuild whose first chunk never committed (a crash after its CREATE) has no history yet: its replica,
+        // ours, must still follow the table's DROP or RENAME, which may already have happened on the source.
+        var rebuilding = Set<QualifiedTableName>()
+        for copy in try CopyProgressStore.unfinished(target: name, on: connection)
+        where copy.recreate && copy.state == .requested && plan.routes[copy.source] == nil && setAside[copy.source] == nil {
+            guard let route = routeFor(copy.source),
+                  try ReplicaRegistry.ownership(of: route.apply.replica, target: name, on: connection) != .foreign else { continue }
+            plan.routes[copy.source] = route
+            rebuilding.insert(copy.source)
+        }
         var structures: [QualifiedTableName: TableSchemaHint] = [:]
-        for (table, route) in plan.routes.sorted(by: { $0.key.description < $1.key.description }) {
+        for (table, route) in plan.routes.sorted(by: { $0.key.description < $1.key.description }) where !rebuilding.contains(table) {
             var structure = history[table] ?? nil
             if structure == nil {
                 structure = try SchemaHintLoader.load(route.apply.replica, from: connection)

@@ -148,6 +148,8 @@ struct SchemaChangePlanner {
         var targetPairs: [(from: String, to: String)] = []
         var parked: [QualifiedTableName: (name: String, route: ReplicationPlan.Route)] = [:]
         var parkings: [String] = []
+        // Replicas of tables being copied anew that leave under another name: nothing fills them any more.
+        var vacated: [ReplicationPlan.Route] = []
         // Tables whose replica a copy will make (earlier pairs may have just named one): nothing to rename.
         func copiedAnew(_ table: QualifiedTableName) -> Bool { suspended.contains(table) || plan.recreated.contains(table) }
         for pair in pairs {
@@ -155,6 +157,7 @@ struct SchemaChangePlanner {
             if let route = plan.routes[from] {
                 plan.routes[from] = nil
                 if copiedAnew(from) {
+                    if suspended.contains(from) { vacated.append(route) }
                     plan.recreated.removeAll { $0 == from }
                     plan.removed.append(from)
                     if let destination = routeFor(to) {
@@ -204,6 +207,11 @@ struct SchemaChangePlanner {
             } else {
                 drops.append(parking)
             }
+        }
+        // One whose name a table still routed here takes keeps serving until that table's copy replaces it.
+        for route in vacated where !plan.routes.values.contains(where: { $0.apply.replica == route.apply.replica }) {
+            drops.append(route.apply.qualifiedName)
+            plan.replicas.append(route.apply.replica)
         }
         if !targetPairs.isEmpty {
             // A parking name left by a crash between an earlier rename and its drop must not be in the way.

@@ -121,6 +121,17 @@ struct SchemaChangePlannerTests {
         #expect(plan.removed == [Self.table("items")])
     }
 
+    @Test func aTableBeingCopiedAnewRenamedAwayLeavesNoReplicaBehind() throws {
+        let plan = try #require(try plan("RENAME TABLE batch_9 TO batch_10", routes: routes("batch_9"), suspended: [Self.table("batch_9")]))
+        #expect(plan.statements == ["DROP TABLE IF EXISTS `orders`.`batch_9`"])
+        #expect(plan.replicas == [QualifiedTableName(database: "orders", table: "batch_9")])
+        #expect(plan.removed == [Self.table("batch_9")])
+        #expect(plan.recreated == [Self.table("batch_10")])
+        let away = try #require(try self.plan("RENAME TABLE batch_9 TO archive_9", routes: routes("batch_9"), suspended: [Self.table("batch_9")]))
+        #expect(away.statements == ["DROP TABLE IF EXISTS `orders`.`batch_9`"])
+        #expect(away.routes.isEmpty)
+    }
+
     @Test func aSwapOfTablesBeingCopiedAnewMovesTheCopies() throws {
         let suspended: Set = [Self.table("batch_a"), Self.table("batch_b")]
         let plan = try #require(try plan("RENAME TABLE batch_a TO batch_tmp, batch_b TO batch_a, batch_tmp TO batch_b",
