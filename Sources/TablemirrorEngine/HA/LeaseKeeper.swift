@@ -15,6 +15,8 @@ final class LeaseKeeper: @unchecked Sendable {
         let ended: StopSignal
         /// Run in every apply transaction of this term.
         let fence: String
+        /// Renews the lease until the term ends.
+        fileprivate let renewing: JoinableThread
     }
 
     let target: String
@@ -47,10 +49,10 @@ final class LeaseKeeper: @unchecked Sendable {
                 let decision = try step(held: nil)
                 if case let .standBy(_, lookAgainIn)? = decision { pause = max(0.05, lookAgainIn) }
                 if case let .acquire(epoch, from)? = decision {
-                    let term = Term(epoch: epoch, ended: StopSignal(),
-                                    fence: LeaseStore.fenceStatement(target: target, holder: me, epoch: epoch))
-                    stop.onStop { term.ended.stop() }
-                    startRenewing(term)
+                    let ended = StopSignal()
+                    stop.onStop { ended.stop() }
+                    let term = Term(epoch: epoch, ended: ended, fence: LeaseStore.fenceStatement(target: target, holder: me, epoch: epoch),
+                                    renewing: renew(epoch: epoch, until: ended))
                     announce(epoch: epoch, from: from)
                     return term
                 }
@@ -63,9 +65,15 @@ final class LeaseKeeper: @unchecked Sendable {
         return nil
     }
 
-    /// Lets the lease go at once (a clean stop): a standby need not wait for it to expire.
-    func release(_ term: Term) {
+    /// Ends the term and waits until its renewing has stopped.
+    func end(_ term: Term) {
         term.ended.stop()
+        term.renewing.join()
+    }
+
+    /// Ends the term and lets the lease go at once (a clean stop): a standby need not wait for it to expire.
+    func release(_ term: Term) {
+        end(term)
         lock.lock()
         defer { lock.unlock() }
         _ = try? connection().execute("""
@@ -116,12 +124,12 @@ final class LeaseKeeper: @unchecked Sendable {
 
     /// Renews every `renewSeconds` until the term ends; ends it when the lease is lost, or when no renewal got
     /// through for a whole lease (this daemon can no longer tell whether a standby took over).
-    private func startRenewing(_ term: Term) {
-        let thread = Thread { [self] in
+    private func renew(epoch: UInt64, until ended: StopSignal) -> JoinableThread {
+        JoinableThread(name: "tm-lease-\(target)") { [self] in
             var renewed = ProcessInfo.processInfo.systemUptime
-            while !term.ended.wait(seconds: settings.renewSeconds) {
+            while !ended.wait(seconds: settings.renewSeconds) {
                 do {
-                    if case .renew? = try step(held: term.epoch) {
+                    if case .renew? = try step(held: epoch) {
                         renewed = ProcessInfo.processInfo.systemUptime
                         continue
                     }
@@ -131,11 +139,9 @@ final class LeaseKeeper: @unchecked Sendable {
                     guard ProcessInfo.processInfo.systemUptime - renewed >= settings.leaseSeconds else { continue }
                     logger.warning("target \(target): the lease could not be renewed for \(settings.leaseSeconds) s (\(error)); standing by")
                 }
-                term.ended.stop()
+                ended.stop()
             }
         }
-        thread.name = "tablemirror-lease-\(target)"
-        thread.start()
     }
 
     private func announce(epoch: UInt64, from: String?) {

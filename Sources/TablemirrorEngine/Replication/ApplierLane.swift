@@ -7,12 +7,11 @@ final class ApplierLane: @unchecked Sendable {
     private let done = NSCondition()
     private var finished = false
     private var failure: (any Error)?
+    private var thread: JoinableThread?
 
     init(applier: TargetApplier) {
         self.applier = applier
-        let thread = Thread { [self] in self.loop() }
-        thread.name = "tablemirror-apply-\(applier.name)"
-        thread.start()
+        thread = JoinableThread(name: "tm-apply-\(applier.name)") { [self] in self.loop() }
     }
 
     func send(_ item: ApplyItem, size: Int? = nil) throws {
@@ -31,10 +30,13 @@ final class ApplierLane: @unchecked Sendable {
         return finished && failure != nil
     }
 
+    /// Waits until the applier has finished, closed its connection and its thread has ended.
     func waitUntilDone() -> (any Error)? {
         done.lock()
-        defer { done.unlock() }
         while !finished { done.wait() }
+        let (applying, failure) = (thread, self.failure)
+        done.unlock()
+        applying?.join()
         return failure
     }
 
@@ -57,6 +59,7 @@ final class ApplierLane: @unchecked Sendable {
             queue.finish()
         }
         applier.abandon()
+        applier.close()
         done.lock()
         finished = true
         failure = error

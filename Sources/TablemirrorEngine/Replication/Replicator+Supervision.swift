@@ -21,7 +21,7 @@ extension Replicator {
                 keeper.release(term)
                 break
             }
-            term.ended.stop()
+            keeper.end(term)
             // A standby applies nothing: what it had pending is the new leader's now, not its lag.
             status.update(name) {
                 $0.state = .standby

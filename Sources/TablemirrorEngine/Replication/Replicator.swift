@@ -52,29 +52,26 @@ public final class Replicator: Sendable {
         for table in plan.tablesWithoutKey {
             logger.warning("\(table) has no primary key: its replicas match rows on every column, one row at a time (slower), and cannot be guarded against TRUNCATE")
         }
-        var threads: [Thread] = []
-        let finished = DispatchGroup()
-        let monitor = AlertMonitor(alerts: configuration.alerts, audit: configuration.audit, connections: connections, status: status,
-                                   logger: logger)
-        let monitorStop = StopSignal()
-        let monitorThread = Thread { monitor.run(until: monitorStop) }
-        monitorThread.name = "tablemirror-alerts"
-        monitorThread.start()
-        defer { monitorStop.stop() }
-        for targetPlan in plan.targets {
+        let work = try plan.targets.map { targetPlan in
             guard let options = connections.targets[targetPlan.target.name] else {
                 throw EngineError.invalidArgument("no connection for target \(targetPlan.target.name)")
             }
-            finished.enter()
-            let thread = Thread { [self] in
-                self.supervise(targetPlan, options: options, stop: stop)
-                finished.leave()
-            }
-            thread.name = "tablemirror-read-\(targetPlan.target.name)"
-            threads.append(thread)
-            thread.start()
+            return (targetPlan, options)
         }
-        finished.wait()
+        let monitor = AlertMonitor(alerts: configuration.alerts, audit: configuration.audit, connections: connections, status: status,
+                                   logger: logger)
+        let monitorStop = StopSignal()
+        let monitorThread = JoinableThread(name: "tm-alerts") { monitor.run(until: monitorStop) }
+        defer {
+            monitorStop.stop()
+            monitorThread.join()
+        }
+        let pipelines = work.map { targetPlan, options in
+            JoinableThread(name: "tm-read-\(targetPlan.target.name)") { [self] in
+                self.supervise(targetPlan, options: options, stop: stop)
+            }
+        }
+        pipelines.forEach { $0.join() }
         // Targets that stopped on an error wait for the operator: the daemon stays up (alerts repeat, status
         // answers) until told to stop.
         stop.wait()

@@ -16,12 +16,11 @@ final class StatementPipeline: @unchecked Sendable {
     private var isSending = false
     private var failure: (any Error)?
     private var isClosed = false
+    private var thread: JoinableThread?
 
     init(connection: MariaDBConnection, name: String) {
         self.connection = connection
-        let thread = Thread { [self] in loop() }
-        thread.name = "tablemirror-send-\(name)"
-        thread.start()
+        thread = JoinableThread(name: "tm-send-\(name)") { [self] in loop() }
     }
 
     /// Hands texts over to be sent in order, once the batch before them is done; throws that batch's failure.
@@ -47,12 +46,15 @@ final class StatementPipeline: @unchecked Sendable {
         return takeFailure()
     }
 
-    /// Ends the sending thread once it is idle (a batch under way finishes first).
+    /// Ends the sending thread once it is idle (a batch under way finishes first), and waits for it.
     func close() {
         condition.lock()
         isClosed = true
         condition.broadcast()
+        let sender = thread
+        thread = nil
         condition.unlock()
+        sender?.join()
     }
 
     /// A failure is only ever recorded with nothing waiting and nothing being sent; it is reported once.

@@ -63,6 +63,13 @@ final class TargetApplier {
         pipeline.close()
     }
 
+    /// Ends the sending thread and closes the connection, on the applier's thread: nothing of this target's
+    /// connection outlives the pipeline (see `JoinableThread`).
+    func close() {
+        pipeline.close()
+        connection.close()
+    }
+
     /// Sends the group's texts while the next are built; every other use of `connection` comes after `drain()`.
     private let pipeline: StatementPipeline
     /// `ReplicaTraits` as read from each replica since they last may have changed.
