@@ -32,5 +32,5 @@ public struct ConnectionOptions: Sendable, CustomStringConvertible {
         self.readTimeoutSeconds = readTimeoutSeconds
     }
 
-    public var description: String { "\(user)@\(host):\(port)" + (database.map { "/\($0)" } ?? "") }
+    public var description: String { "\(user)@" + (unixSocket ?? "\(host):\(port)") + (database.map { "/\($0)" } ?? "") }
 }

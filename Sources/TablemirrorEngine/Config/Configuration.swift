@@ -6,6 +6,8 @@ public struct Configuration: Sendable, Equatable {
     public struct Server: Sendable, Equatable {
         public var host: String
         public var port: Int
+        /// A Unix socket on this host, used instead of `host` and `port` (a daemon beside its server).
+        public var socket: String?
         public var user: String
         /// Where the password comes from; the password itself is read only when connecting.
         public var password: SecretSource

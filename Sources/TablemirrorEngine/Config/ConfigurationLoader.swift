@@ -64,6 +64,6 @@ public enum ConfigurationLoader {
         let secret = server.passwordEnvironmentVariable.map { "password from $\($0)" }
             ?? server.passwordFile.map { "password from file \($0)" } ?? "no password"
         let tls = server.tls.mode.rawValue + (server.tls.caFile.map { ", ca \($0)" } ?? "")
-        return "\(server.user)@\(server.host):\(server.port) (\(secret); tls \(tls))"
+        return "\(server.user)@" + (server.socket ?? "\(server.host):\(server.port)") + " (\(secret); tls \(tls))"
     }
 }

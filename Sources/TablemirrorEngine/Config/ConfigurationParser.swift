@@ -223,11 +223,15 @@ public struct ConfigurationParser {
         return destinations
     }
 
-    private static let serverKeys = ["host", "port", "user", "password_env", "password_file", "tls"]
+    private static let serverKeys = ["host", "port", "socket", "user", "password_env", "password_file", "tls"]
 
     private func parseServer(_ map: [String: Node], node: Node, path: String) throws(ConfigurationError) -> Configuration.Server {
         let host = try map["host"].map { (node: Node) throws(ConfigurationError) in try string(node, "\(path).host") } ?? "127.0.0.1"
         let port = try integer(map["port"], "\(path).port", range: 1...65535) ?? 3306
+        let socket = try map["socket"].map { (node: Node) throws(ConfigurationError) in try string(node, "\(path).socket") }
+        if socket != nil, map["host"] != nil || map["port"] != nil {
+            throw failure(node, "\(path).socket", "give socket, or host and port, not both")
+        }
         let user = try string(try required(map, "user", in: node, path: path), "\(path).user")
         let passwordEnv = try map["password_env"].map { (node: Node) throws(ConfigurationError) in try string(node, "\(path).password_env") }
         let passwordFile = try map["password_file"].map { (node: Node) throws(ConfigurationError) in try string(node, "\(path).password_file") }
@@ -238,6 +242,7 @@ public struct ConfigurationParser {
         var server = Configuration.Server(host: host, port: port, user: user,
                                           passwordEnvironmentVariable: passwordEnv, passwordFile: passwordFile)
         server.tls = tls
+        server.socket = socket
         return server
     }
 

@@ -4,7 +4,7 @@ extension Configuration.Server {
     /// Connection options with the password read from its environment variable or file (never logged).
     public func connectionOptions(database: String? = nil) throws(EngineError) -> ConnectionOptions {
         let password = try self.password.resolve()
-        var options = ConnectionOptions(host: host, port: port, user: user, password: password, database: database)
+        var options = ConnectionOptions(host: host, port: port, user: user, password: password, database: database, unixSocket: socket)
         options.tls = tls
         return options
     }

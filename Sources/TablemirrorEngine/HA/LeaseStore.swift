@@ -92,6 +92,13 @@ enum LeaseStore {
             """
     }
 
+    /// A transaction of `statements` that commits only under the lease (`fenceStatement`). With no statements, a
+    /// check run just before a write no transaction can hold back — DDL, which commits by itself — so a leader
+    /// that has lost the lease stops before it, instead of after.
+    static func underLease(_ fence: String, _ statements: [String] = []) -> String {
+        (["BEGIN"] + statements + [fence, "COMMIT"]).joined(separator: ";\n")
+    }
+
     /// Whether a failure is the fence refusing a commit: the lease is someone else's.
     static func isFenced(_ error: any Error) -> Bool {
         switch error {

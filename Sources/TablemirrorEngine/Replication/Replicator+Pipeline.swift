@@ -13,7 +13,8 @@ extension Replicator {
         if let term {
             // Every commit checks the lease; a daemon taking over ends this connection first.
             applier.core.fence = term.fence
-            try applier.connection.execute(LeaseStore.applierStatement(target: name, epoch: term.epoch))
+            // Recorded only while the lease is still this term's: a leader that lost it while retrying stops here.
+            try applier.connection.execute(LeaseStore.underLease(term.fence, [LeaseStore.applierStatement(target: name, epoch: term.epoch)]))
         }
         status.update(name) { $0.targetEncryption = ReplicatorStatus.ConnectionEncryption(cipher: applier.tlsCipher) }
         try applier.prepare(onCopy: { status.update(name) { $0.state = .copying } }) {

@@ -1,5 +1,6 @@
 import BinlogDecoding
 import Foundation
+import Logging
 import MariaDBClient
 
 /// Starting a target: its checkpoint, its initial copy, the replicas it owns, and the structures it decodes with.
@@ -65,7 +66,10 @@ extension TargetApplier {
             }
             let missing = try ReadOnlyGuard.missingTriggers(on: connection, database: database, table: table)
             if !missing.isEmpty {
-                logger.warning("target \(name): \(route.apply.replica) lacks read-only triggers for this session (\(missing.joined(separator: ", "))); installing them")
+                // Under `ha:`, a leader that reaches the target as another session (another host) than the one
+                // before it makes the triggers let it write, and refuse its predecessor: expected at a takeover.
+                let message: Logger.Message = "target \(name): \(route.apply.replica) lacks read-only triggers for this session (\(missing.joined(separator: ", "))); installing them"
+                if core.fence == nil { logger.warning(message) } else { logger.info(message) }
                 try ReadOnlyGuard.install(on: connection, database: database, table: table)
             }
         }

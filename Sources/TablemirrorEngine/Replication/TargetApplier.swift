@@ -254,7 +254,7 @@ final class TargetApplier {
             logger.warning("target \(name): schema change at \(work.position) not run: \(names) is not a table tablemirror made")
             work.plan = work.plan.leavingTablesAlone
         }
-        let outcome = try SchemaChangeRunner(target: name, connection: connection, logger: logger).run(work, routesBefore: plan.routes)
+        let outcome = try SchemaChangeRunner(target: name, connection: connection, logger: logger, fence: core.fence).run(work, routesBefore: plan.routes)
         plan.routes = outcome.routes
         // Tables set aside stay aside whatever the reader's routes say (it keeps them, so an adoption's copy can run).
         for (source, route) in outcome.routes where foreign.contains(route.apply.replica) || setAside[source] != nil {
@@ -274,6 +274,8 @@ final class TargetApplier {
             if let cancel = CopyProgressStore.cancelStatement(target: name, sources: [chunk.source]) { try connection.execute(cancel) }
             return
         }
+        // The DROP and CREATE commit by themselves: under `ha:`, only while this daemon still leads.
+        if let fence = core.fence { try connection.execute(LeaseStore.underLease(fence)) }
         try ReplicaRegistry.claim(target: name, replica: route.apply.replica, on: connection)
         try ReadOnlyGuard.remove(on: connection, database: route.apply.database, table: route.apply.table)
         try connection.execute("DROP TABLE IF EXISTS \(route.apply.qualifiedName)")

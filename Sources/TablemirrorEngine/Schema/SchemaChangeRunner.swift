@@ -63,6 +63,8 @@ struct SchemaChangeRunner {
     let target: String
     let connection: MariaDBConnection
     let logger: Logger
+    /// Under `ha:`, the lease's fence: checked before each DDL and run in the change's bookkeeping transaction.
+    var fence: String?
 
     /// A statement of this change, sent before a restart, still runs on the target (a long ALTER): nothing is
     /// decided until it ends. Retried like a lost connection.
@@ -97,6 +99,7 @@ struct SchemaChangeRunner {
             let (ddl, id) = try ddlConnection(for: work, into: &ddl)
             for index in step..<plan.statements.count {
                 let statement = plan.statements[index]
+                try confirmLease()
                 try SchemaChangeMarker.write(target: target, position: work.position, plan: planText, step: index, connectionID: id,
                                              definitionsBefore: SchemaChangeMarker.definitions(of: replicas, on: connection), on: connection)
                 if let error = try ddl.refusal(of: statement) {
@@ -112,6 +115,7 @@ struct SchemaChangeRunner {
         for (replica, index) in plan.foreignKeyIndexes {
             guard let name = try nameForMissingIndex(index, replica) else { continue }
             let (ddl, id) = try ddlConnection(for: work, into: &ddl)
+            try confirmLease()
             try SchemaChangeMarker.write(target: target, position: work.position, plan: planText, step: plan.statements.count, connectionID: id,
                                          definitionsBefore: SchemaChangeMarker.definitions(of: replicas, on: connection), on: connection)
             let statement = "\(Self.indexStatementPrefix)\(replica.quoted) ADD INDEX \(SQLLiteral.identifier(name)) (\(index.columns.map(SQLLiteral.identifier).joined(separator: ", ")))"
@@ -156,7 +160,9 @@ struct SchemaChangeRunner {
         }
         // The registry follows the replicas: created and renamed ones recorded as they are now, dropped ones forgotten.
         bookkeeping += try ReplicaRegistry.recordStatements(target: target, replicas: plan.replicas, on: connection)
-        bookkeeping += [SchemaChangeMarker.clearStatement(target: target), "COMMIT"]
+        bookkeeping.append(SchemaChangeMarker.clearStatement(target: target))
+        if let fence { bookkeeping.append(fence) }
+        bookkeeping.append("COMMIT")
         try connection.execute(bookkeeping.joined(separator: ";\n"))
         return SchemaChangeOutcome(routes: routes, structures: structures)
     }
@@ -192,6 +198,11 @@ struct SchemaChangeRunner {
         let id = try ddl.query("SELECT CONNECTION_ID()").string(0, 0).flatMap { UInt64($0) } ?? 0
         opened = (ddl, id)
         return (ddl, id)
+    }
+
+    /// Fails unless this daemon still leads the target (`ha:`): a DDL commits by itself, so no fence can follow it.
+    private func confirmLease() throws {
+        if let fence { try connection.execute(LeaseStore.underLease(fence)) }
     }
 
     static let indexStatementPrefix = "ALTER TABLE /* index of a foreign key */ "

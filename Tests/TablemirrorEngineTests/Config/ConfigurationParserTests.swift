@@ -86,6 +86,14 @@ struct ConfigurationParserTests {
         #expect(found?.message.contains("not both") == true)
     }
 
+    @Test func aServerIsReachedByHostAndPortOrBySocket() throws {
+        let bySocket = minimal.replacingOccurrences(of: "orders:     { host: 127.0.0.1, port: 3307,", with: "orders: { socket: /run/mysqld/mysqld.sock,")
+        let orders = try #require(try parse(bySocket).targets.first { $0.name == "orders" })
+        #expect(orders.server.socket == "/run/mysqld/mysqld.sock")
+        let both = minimal.replacingOccurrences(of: "orders:     { host: 127.0.0.1,", with: "orders: { socket: /x, host: 127.0.0.1,")
+        #expect(error(both)?.key == "targets.orders.socket")
+    }
+
     @Test func brokenYAMLSaysWhere() {
         let found = error("source: { host: 127.0.0.1\ntargets: [")
         #expect(found?.line != nil)

@@ -16,7 +16,9 @@ struct HighAvailabilityLiveTests {
         adminTestPort(workload.id &+ UInt32(round * 2 + (name == "a" ? 0 : 1)))
     }
 
-    private func daemon(_ name: String, round: Int, cannotReach unreachable: String? = nil) throws -> DaemonProcess {
+    /// - Parameter throughSocket: this daemon reaches the targets through the server's Unix socket, as another
+    ///   client host would (`USER()` is tm@localhost there, tm@127.0.0.1 over TCP).
+    private func daemon(_ name: String, round: Int, cannotReach unreachable: String? = nil, throughSocket: Bool = false) throws -> DaemonProcess {
         let port = adminPort(name, round: round)
         var yaml = workload.configuration.replacingOccurrences(of: "admin: { listen: \"127.0.0.1:\(adminTestPort(workload.id))\" }",
                                                                with: "admin: { listen: \"127.0.0.1:\(port)\" }")
@@ -24,6 +26,12 @@ struct HighAvailabilityLiveTests {
             // That target's server, for this daemon, is a port nothing listens on.
             yaml = yaml.split(separator: "\n").map { line in
                 line.hasPrefix("  \(unreachable):") ? line.replacingOccurrences(of: "port: \(TestServer.options().port)", with: "port: 1") : String(line)
+            }.joined(separator: "\n")
+        }
+        if throughSocket, let socket = TestServer.socketPath {
+            let server = TestServer.options()
+            yaml = yaml.split(separator: "\n").map { line in
+                line.hasPrefix("  ") ? line.replacingOccurrences(of: "host: \(server.host), port: \(server.port)", with: "socket: \"\(socket)\"") : String(line)
             }.joined(separator: "\n")
         }
         return try DaemonProcess(yaml: yaml + """
@@ -147,6 +155,39 @@ struct HighAvailabilityLiveTests {
         let (_, waiting) = httpRequest("http://127.0.0.1:\(adminPort("a", round: 0))/status")
         #expect(waiting.contains(#""role":"standby""#) && waiting.contains(#""state":"standby""#), "old leader's status: \(waiting)")
         #expect(first.stop() == 0 && second.stop() == 0)
+    }
+
+    /// Daemons on different hosts reach the targets as different sessions (`user@host`), and the read-only triggers
+    /// let exactly one session write: each new leader sets them to its own before it applies, so the replicas follow
+    /// whoever leads, and refuse the daemon that led before.
+    @Test(.enabled(if: DaemonProcess.isBuilt && TestServer.socketPath != nil))
+    func daemonsOnDifferentHostsHandOverAndTheGuardFollowsTheLeader() throws {
+        let admin = try TestServer.connect()
+        try admin.execute(workload.schema)
+        defer { workload.removeEverything(admin) }
+        let targets = [workload.ordersTarget, workload.purchasingTarget]
+        let stop = StopSignal()
+        let done = workload.start(until: stop, bigAfter: Int.max)
+        let overTCP = try daemon("a", round: 0)
+        #expect(waitUntil(60) { targets.allSatisfy { holders(admin)[$0] == "a0" && lastCommit(admin, $0) != nil } }, "\(holders(admin))")
+        let overSocket = try daemon("b", round: 0, throughSocket: true)
+        usleep(1_000_000)
+        let handedOverAt = now(admin)
+        #expect(overTCP.stop() == 0)
+        #expect(waitUntil(30) { targets.allSatisfy { holders(admin)[$0] == "b0" && (lastCommit(admin, $0) ?? 0) > handedOverAt } },
+                "the daemon reaching the targets through the socket did not take over and apply: \(holders(admin))")
+        // The TCP session (this test's, tm@127.0.0.1, as the former leader's) is refused now.
+        #expect(throws: MariaDBError.self) { try admin.execute("DELETE FROM \(workload.orders).items LIMIT 1") }
+        let back = try daemon("a", round: 1)
+        usleep(1_000_000)
+        let handedBackAt = now(admin)
+        #expect(overSocket.stop() == 0)
+        #expect(waitUntil(30) { targets.allSatisfy { holders(admin)[$0] == "a1" && (lastCommit(admin, $0) ?? 0) > handedBackAt } },
+                "the TCP daemon did not take the targets back: \(holders(admin))")
+        stop.stop()
+        done.wait()
+        #expect(waitUntil(120) { workload.differences(admin).isEmpty }, "replicas differ: \(workload.differences(admin))")
+        #expect(back.stop() == 0)
     }
 
     @Test(.enabled(if: DaemonProcess.isBuilt))
