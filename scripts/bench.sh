@@ -33,7 +33,7 @@ log() { echo "bench.sh: $*" >&2; }
 
 usage() {
     echo "usage: scripts/bench.sh BENCHMARK" >&2
-    echo "benchmarks: decode apply guards" >&2
+    echo "benchmarks: decode apply guards ha" >&2
 }
 
 export TM_SERVERS_DIR=${TM_SERVERS_DIR:-/tmp/tablemirror-servers}
@@ -444,6 +444,12 @@ case "$benchmark" in
         # shellcheck source=bench/guards.sh
         source scripts/bench/guards.sh
         bench_guards
+        ;;
+    ha)
+        work=$(mktemp -d /tmp/tablemirror-bench.XXXXXX)
+        # shellcheck source=bench/ha.sh
+        source scripts/bench/ha.sh
+        bench_ha
         ;;
     ""|-h|--help)
         usage
