@@ -92,11 +92,16 @@ enum LeaseStore {
             """
     }
 
-    /// A transaction of `statements` that commits only under the lease (`fenceStatement`). With no statements, a
-    /// check run just before a write no transaction can hold back — DDL, which commits by itself — so a leader
-    /// that has lost the lease stops before it, instead of after.
-    static func underLease(_ fence: String, _ statements: [String] = []) -> String {
-        (["BEGIN"] + statements + [fence, "COMMIT"]).joined(separator: ";\n")
+    /// One transaction of `statements`; under `ha:` (`fence`: this term's `fenceStatement`) it commits only while
+    /// the lease is still this daemon's.
+    static func transaction(_ statements: [String], fence: String?) -> String {
+        (["BEGIN"] + statements + (fence.map { [$0] } ?? []) + ["COMMIT"]).joined(separator: ";\n")
+    }
+
+    /// Fails unless the lease is still this daemon's (nothing to check without `ha:`): run just before a write no
+    /// transaction can hold back — DDL commits by itself — so a leader that lost the lease stops before it.
+    static func confirm(_ fence: String?, on connection: MariaDBConnection) throws(MariaDBError) {
+        if let fence { try connection.execute(transaction([], fence: fence)) }
     }
 
     /// Whether a failure is the fence refusing a commit: the lease is someone else's.

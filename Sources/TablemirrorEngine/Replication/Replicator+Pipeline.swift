@@ -14,7 +14,7 @@ extension Replicator {
             // Every commit checks the lease; a daemon taking over ends this connection first.
             applier.core.fence = term.fence
             // Recorded only while the lease is still this term's: a leader that lost it while retrying stops here.
-            try applier.connection.execute(LeaseStore.underLease(term.fence, [LeaseStore.applierStatement(target: name, epoch: term.epoch)]))
+            try applier.connection.execute(LeaseStore.transaction([LeaseStore.applierStatement(target: name, epoch: term.epoch)], fence: term.fence))
         }
         status.update(name) { $0.targetEncryption = ReplicatorStatus.ConnectionEncryption(cipher: applier.tlsCipher) }
         try applier.prepare(onCopy: { status.update(name) { $0.state = .copying } }) {

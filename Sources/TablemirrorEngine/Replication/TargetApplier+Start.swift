@@ -28,15 +28,14 @@ extension TargetApplier {
         let start = Checkpoint(position: snapshot.position, gtid: snapshot.gtidPosition, sourceTimestamp: snapshot.takenAt)
         // Each replica's structure enters the history with the checkpoint: a restart then knows every replica
         // even when its source table was renamed or dropped since (the stream's RENAME or DROP must find it).
-        var bookkeeping = ["BEGIN"]
+        var bookkeeping: [String] = []
         for route in plan.routes.values.sorted(by: { $0.source.description < $1.source.description }) {
             guard let structure = try SchemaHintLoader.load(route.apply.replica, from: connection) else { continue }
             bookkeeping.append(SchemaHistoryStore.recordStatement(target: name, table: route.source, position: start.position,
                                                                   statement: "(initial copy)", structure: structure))
         }
-        if let fence = core.fence { bookkeeping.append(fence) }
-        bookkeeping += [CheckpointStore.writeStatement(target: name, start), "COMMIT"]
-        try connection.execute(bookkeeping.joined(separator: ";\n"))
+        bookkeeping.append(CheckpointStore.writeStatement(target: name, start))
+        try connection.execute(LeaseStore.transaction(bookkeeping, fence: core.fence))
         core.checkpoint = start
     }
 

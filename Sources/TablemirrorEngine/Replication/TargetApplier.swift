@@ -275,7 +275,7 @@ final class TargetApplier {
             return
         }
         // The DROP and CREATE commit by themselves: under `ha:`, only while this daemon still leads.
-        if let fence = core.fence { try connection.execute(LeaseStore.underLease(fence)) }
+        try LeaseStore.confirm(core.fence, on: connection)
         try ReplicaRegistry.claim(target: name, replica: route.apply.replica, on: connection)
         try ReadOnlyGuard.remove(on: connection, database: route.apply.database, table: route.apply.table)
         try connection.execute("DROP TABLE IF EXISTS \(route.apply.qualifiedName)")

@@ -99,7 +99,7 @@ struct SchemaChangeRunner {
             let (ddl, id) = try ddlConnection(for: work, into: &ddl)
             for index in step..<plan.statements.count {
                 let statement = plan.statements[index]
-                try confirmLease()
+                try LeaseStore.confirm(fence, on: connection)
                 try SchemaChangeMarker.write(target: target, position: work.position, plan: planText, step: index, connectionID: id,
                                              definitionsBefore: SchemaChangeMarker.definitions(of: replicas, on: connection), on: connection)
                 if let error = try ddl.refusal(of: statement) {
@@ -115,7 +115,7 @@ struct SchemaChangeRunner {
         for (replica, index) in plan.foreignKeyIndexes {
             guard let name = try nameForMissingIndex(index, replica) else { continue }
             let (ddl, id) = try ddlConnection(for: work, into: &ddl)
-            try confirmLease()
+            try LeaseStore.confirm(fence, on: connection)
             try SchemaChangeMarker.write(target: target, position: work.position, plan: planText, step: plan.statements.count, connectionID: id,
                                          definitionsBefore: SchemaChangeMarker.definitions(of: replicas, on: connection), on: connection)
             let statement = "\(Self.indexStatementPrefix)\(replica.quoted) ADD INDEX \(SQLLiteral.identifier(name)) (\(index.columns.map(SQLLiteral.identifier).joined(separator: ", ")))"
@@ -138,7 +138,7 @@ struct SchemaChangeRunner {
         for table in plan.removed { structures[table] = .some(nil) }
         try guardReplicas(of: plan, routes: routes)
 
-        var bookkeeping = ["BEGIN"]
+        var bookkeeping: [String] = []
         for (table, structure) in structures.sorted(by: { $0.key.description < $1.key.description }) {
             bookkeeping.append(SchemaHistoryStore.recordStatement(target: target, table: table, position: work.position,
                                                                   statement: work.statement, structure: structure))
@@ -161,9 +161,7 @@ struct SchemaChangeRunner {
         // The registry follows the replicas: created and renamed ones recorded as they are now, dropped ones forgotten.
         bookkeeping += try ReplicaRegistry.recordStatements(target: target, replicas: plan.replicas, on: connection)
         bookkeeping.append(SchemaChangeMarker.clearStatement(target: target))
-        if let fence { bookkeeping.append(fence) }
-        bookkeeping.append("COMMIT")
-        try connection.execute(bookkeeping.joined(separator: ";\n"))
+        try connection.execute(LeaseStore.transaction(bookkeeping, fence: fence))
         return SchemaChangeOutcome(routes: routes, structures: structures)
     }
 
@@ -198,11 +196,6 @@ struct SchemaChangeRunner {
         let id = try ddl.query("SELECT CONNECTION_ID()").string(0, 0).flatMap { UInt64($0) } ?? 0
         opened = (ddl, id)
         return (ddl, id)
-    }
-
-    /// Fails unless this daemon still leads the target (`ha:`): a DDL commits by itself, so no fence can follow it.
-    private func confirmLease() throws {
-        if let fence { try connection.execute(LeaseStore.underLease(fence)) }
     }
 
     static let indexStatementPrefix = "ALTER TABLE /* index of a foreign key */ "
