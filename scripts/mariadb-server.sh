@@ -3,6 +3,7 @@
 #   mariadb-server.sh start NAME PORT [mariadbd options...]   fresh data directory, binlog on, ROW format
 #   mariadb-server.sh resume NAME PORT [mariadbd options...]  start a stopped server again on its existing data
 #   mariadb-server.sh stop NAME                               stops only the server this script started
+#   mariadb-server.sh kill NAME                               kills it at once (SIGKILL), as a crash would
 #   mariadb-server.sh stop-all                                stops every server under $TM_SERVERS_DIR
 #   mariadb-server.sh sql NAME [SQL]                          runs SQL (or stdin) as root over the server's socket
 # Servers live under $TM_SERVERS_DIR (default /tmp/tablemirror-servers)/NAME: data/ (binlogs NAME-bin.*
@@ -46,8 +47,9 @@ is_our_server() {
     [[ "$cmdline" == *mariadbd* && "$cmdline" == *"--datadir=$dir/data "* ]]
 }
 
+# stop_server NAME [SIGNAL]: TERM (a clean shutdown) unless told KILL (a crash).
 stop_server() {
-    local name=$1 dir pid
+    local name=$1 signal=${2:-TERM} dir pid
     dir=$(server_dir "$name")
     [ -f "$dir/mariadbd.pid" ] || return 0
     pid=$(tr -dc '0-9' <"$dir/mariadbd.pid" 2>/dev/null || true)
@@ -55,7 +57,7 @@ stop_server() {
         rm -f "$dir/mariadbd.pid"
         return 0
     fi
-    kill -TERM "$pid" 2>/dev/null || true
+    kill -"$signal" "$pid" 2>/dev/null || true
     for _ in $(seq 1 300); do
         if ! kill -0 "$pid" 2>/dev/null; then
             rm -f "$dir/mariadbd.pid"
@@ -167,6 +169,11 @@ case "$command" in
         [ $# -eq 2 ] || die "usage: stop NAME"
         check_name "$2"
         stop_server "$2"
+        ;;
+    kill)
+        [ $# -eq 2 ] || die "usage: kill NAME"
+        check_name "$2"
+        stop_server "$2" KILL
         ;;
     stop-all)
         [ $# -eq 1 ] || die "usage: stop-all"

@@ -10,7 +10,7 @@ struct OperatorOptions: ParsableArguments {
     func load() throws -> (Configuration, Replicator.Connections, ReplicationPlan) {
         let configuration = try ConfigurationLoader.load(path: config)
         let connections = try Replicator.Connections(configuration)
-        let plan = try ReplicationPlan.resolve(configuration, source: try MariaDBConnection(connections.source))
+        let plan = try ReplicationPlan.resolve(configuration, source: try connections.connectToPrimary())
         return (configuration, connections, plan)
     }
 }

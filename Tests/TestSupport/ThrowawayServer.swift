@@ -31,6 +31,9 @@ public struct ThrowawayServer {
     /// Stops the server, keeping its data, to simulate an outage; `resume` brings it back.
     public func pause() throws { try TestTargetServer.serverScript("stop", name) }
 
+    /// Kills the server at once (SIGKILL), as a crash would; `resume` starts it again on what it had written.
+    public func kill() throws { try TestTargetServer.serverScript("kill", name) }
+
     public func resume() throws { try TestTargetServer.serverScript(["resume", name, String(port)] + options) }
 
     public func stop() {

@@ -66,7 +66,7 @@ public enum AdminServer {
     private static func trigger(_ table: String, target: String?, replicator: Replicator, reason: String) async throws -> Response {
         do {
             let message = try await onDedicatedThread { () throws -> String in
-                let plan = try ReplicationPlan.resolve(replicator.configuration, source: try MariaDBConnection(replicator.connections.source))
+                let plan = try ReplicationPlan.resolve(replicator.configuration, source: try replicator.connections.connectToPrimary())
                 let entries = try TableSelection.resolve([table], target: target, plan: plan).entries
                 if reason == "resync" {
                     try CopyRequests.request(entries, reason: "resync", connections: replicator.connections)

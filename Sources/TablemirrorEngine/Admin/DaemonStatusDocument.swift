@@ -14,6 +14,7 @@ public enum DaemonStatusDocument {
             ]
             if let bytes = target.lagBytes { entry["lag_bytes"] = bytes }
             if let encryption = target.sourceEncryption { entry["source_tls"] = encryption.jsonObject }
+            if let server = target.sourceServer { entry["source_server"] = server }
             if let encryption = target.targetEncryption { entry["target_tls"] = encryption.jsonObject }
             if let error = target.lastError { entry["last_error"] = error }
             if !target.foreignTables.isEmpty { entry["foreign_tables"] = target.foreignTables }

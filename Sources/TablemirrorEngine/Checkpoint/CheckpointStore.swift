@@ -53,4 +53,16 @@ public enum CheckpointStore {
             binlog_file = IF(\(newer), VALUES(binlog_file), binlog_file)
             """
     }
+
+    /// The statement that moves a checkpoint to the same GTID position on another source server (after a failover):
+    /// positions of different servers do not compare, so this one replaces the row whatever it held.
+    static func relocateStatement(target: String, _ checkpoint: Checkpoint) -> String {
+        var sql = "UPDATE `\(schema)`.`checkpoint` SET binlog_file = "
+        SQLLiteral.quoted(checkpoint.position.file, into: &sql)
+        sql += ", binlog_position = \(checkpoint.position.offset), gtid = "
+        if let gtid = checkpoint.gtid { SQLLiteral.quoted(gtid, into: &sql) } else { sql += "NULL" }
+        sql += " WHERE target = "
+        SQLLiteral.quoted(target, into: &sql)
+        return sql
+    }
 }

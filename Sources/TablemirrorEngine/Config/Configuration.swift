@@ -28,6 +28,18 @@ public struct Configuration: Sendable, Equatable {
         public var server: Server
         /// Our server id as a replica of the source.
         public var serverID: UInt32
+        /// The other servers of the source's replication topology (`source.servers` after the first): any of them
+        /// may become the primary, and tablemirror follows it there by GTID.
+        public var otherServers: [Server] = []
+
+        public init(server: Server, serverID: UInt32, otherServers: [Server] = []) {
+            self.server = server
+            self.serverID = serverID
+            self.otherServers = otherServers
+        }
+
+        /// Every server of the source, the first one first.
+        public var servers: [Server] { [server] + otherServers }
     }
 
     public struct Target: Sendable, Equatable {
@@ -158,6 +170,7 @@ public struct Configuration: Sendable, Equatable {
     /// Every secret source follows the file-permission policy.
     private mutating func applySecretPolicy() {
         source.server.password.allowInsecurePermissions = allowInsecurePermissions
+        for index in source.otherServers.indices { source.otherServers[index].password.allowInsecurePermissions = allowInsecurePermissions }
         for index in targets.indices { targets[index].server.password.allowInsecurePermissions = allowInsecurePermissions }
         admin.token.allowInsecurePermissions = allowInsecurePermissions
     }
@@ -174,7 +187,7 @@ public struct Configuration: Sendable, Equatable {
     /// TLS private key files are secrets too: one that group or others may read is refused like a password file.
     /// (Passwords are checked where they are read, when connection options are made.)
     public func checkKeyFiles() throws(EngineError) {
-        let keys = ([source.server] + targets.map(\.server)).compactMap(\.tls.keyFile) + [admin.tls?.keyFile].compactMap { $0 }
+        let keys = (source.servers + targets.map(\.server)).compactMap(\.tls.keyFile) + [admin.tls?.keyFile].compactMap { $0 }
         for key in keys { try SecretSource.checkPrivateFile(key, allowInsecurePermissions: allowInsecurePermissions) }
     }
 

@@ -24,7 +24,10 @@ public enum ConfigurationLoader {
 
     /// What `check-config` prints: each mapping and where its rows land.
     public static func describe(_ configuration: Configuration) -> [String] {
-        var lines = ["source: \(describe(configuration.source.server)) as replica server id \(configuration.source.serverID)"]
+        var lines = ["source: \(configuration.source.servers.map(describe).joined(separator: ", ")) as replica server id \(configuration.source.serverID)"]
+        if !configuration.source.otherServers.isEmpty {
+            lines.append("source failover: reads from whichever of these servers is the primary, continuing by GTID")
+        }
         for target in configuration.targets {
             lines.append("target \(target.name): \(describe(target.server)) database \(target.database)")
         }

@@ -133,11 +133,31 @@ public struct ConfigurationParser {
     // MARK: Sections
 
     private func parseSource(_ node: Node) throws(ConfigurationError) -> Configuration.Source {
-        let keys = Self.serverKeys + ["server_id"]
+        let keys = Self.serverKeys + ["server_id", "servers"]
         let map = try fields(node, "source", allowed: keys)
         let server = try parseServer(map, node: node, path: "source")
         let serverID = try integer(map["server_id"], "source.server_id", range: 1...Int(UInt32.max)) ?? 4242
-        return Configuration.Source(server: server, serverID: UInt32(serverID))
+        guard let list = map["servers"] else { return Configuration.Source(server: server, serverID: UInt32(serverID)) }
+        if let key = ["host", "port", "socket"].first(where: { map[$0] != nil }) {
+            throw failure(map[key], "source.\(key)", "give the source's servers under servers:, or one server with host/port or socket, not both")
+        }
+        // Every server of the topology shares the account, password and TLS settings given beside the list.
+        guard case let .sequence(items) = list, !items.isEmpty else {
+            throw failure(list, "source.servers", "must list the source's servers ({ host, port } or { socket } each)")
+        }
+        var servers: [Configuration.Server] = []
+        for (index, item) in items.enumerated() {
+            let path = "source.servers[\(index)]"
+            let place = try fields(item, path, allowed: ["host", "port", "socket"])
+            guard place["host"] != nil || place["socket"] != nil else { throw failure(item, path, "needs host (and port) or socket") }
+            var member = server
+            (member.host, member.port, member.socket) = try parseEndpoint(place, node: item, path: path)
+            if servers.contains(where: { ($0.host, $0.port, $0.socket) == (member.host, member.port, member.socket) }) {
+                throw failure(item, path, "lists the same server twice")
+            }
+            servers.append(member)
+        }
+        return Configuration.Source(server: servers[0], serverID: UInt32(serverID), otherServers: Array(servers.dropFirst()))
     }
 
     private func parseTargets(_ node: Node) throws(ConfigurationError) -> [Configuration.Target] {
@@ -225,13 +245,19 @@ public struct ConfigurationParser {
 
     private static let serverKeys = ["host", "port", "socket", "user", "password_env", "password_file", "tls"]
 
-    private func parseServer(_ map: [String: Node], node: Node, path: String) throws(ConfigurationError) -> Configuration.Server {
+    /// Where a server is: host and port, or a Unix socket.
+    private func parseEndpoint(_ map: [String: Node], node: Node, path: String) throws(ConfigurationError) -> (host: String, port: Int, socket: String?) {
         let host = try map["host"].map { (node: Node) throws(ConfigurationError) in try string(node, "\(path).host") } ?? "127.0.0.1"
         let port = try integer(map["port"], "\(path).port", range: 1...65535) ?? 3306
         let socket = try map["socket"].map { (node: Node) throws(ConfigurationError) in try string(node, "\(path).socket") }
         if socket != nil, map["host"] != nil || map["port"] != nil {
             throw failure(node, "\(path).socket", "give socket, or host and port, not both")
         }
+        return (host, port, socket)
+    }
+
+    private func parseServer(_ map: [String: Node], node: Node, path: String) throws(ConfigurationError) -> Configuration.Server {
+        let (host, port, socket) = try parseEndpoint(map, node: node, path: path)
         let user = try string(try required(map, "user", in: node, path: path), "\(path).user")
         let passwordEnv = try map["password_env"].map { (node: Node) throws(ConfigurationError) in try string(node, "\(path).password_env") }
         let passwordFile = try map["password_file"].map { (node: Node) throws(ConfigurationError) in try string(node, "\(path).password_file") }

@@ -16,6 +16,8 @@ extension Replicator.Connections {
         try configuration.checkKeyFiles()
         var targets: [String: ConnectionOptions] = [:]
         for target in configuration.targets { targets[target.name] = try target.server.connectionOptions() }
-        self.init(source: try configuration.source.server.connectionOptions(), targets: targets)
+        var sources: [ConnectionOptions] = []
+        for server in configuration.source.servers { sources.append(try server.connectionOptions()) }
+        self.init(sourceServers: sources, targets: targets)
     }
 }

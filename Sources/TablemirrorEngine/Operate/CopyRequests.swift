@@ -9,7 +9,7 @@ public enum CopyRequests {
     /// Asks for a copy of each selected table (of the given rows only, for a repair) into its target.
     public static func request(_ entries: [TableSelection.Entry], reason: String, keys: [[String]]? = nil,
                                connections: Replicator.Connections) throws {
-        let source = try MariaDBConnection(connections.source)
+        let source = try connections.connectToPrimary()
         for entry in entries {
             let target = try connect(entry.target.name, connections)
             try ControlSchema.ensure(target)

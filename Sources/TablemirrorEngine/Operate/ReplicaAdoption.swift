@@ -16,7 +16,7 @@ public enum ReplicaAdoption {
         case .ours: return "\(replica) in target \(name) is already tablemirror's replica of \(route.source)"
         case .foreign: break
         }
-        let source = try MariaDBConnection(connections.source)
+        let source = try connections.connectToPrimary()
         guard let sourceDefinition = try ReplicaTableDefinition.showCreateTable(route.source.quoted, on: source),
               let replicaDefinition = try ReplicaTableDefinition.showCreateTable(replica.quoted, on: target) else {
             throw EngineError.invalidArgument("cannot read the definitions of \(route.source) and \(replica)")

@@ -45,6 +45,8 @@ public struct StatusReport: Sendable {
     public var sourceError: String?
     /// TLS of this command's own connection to the source.
     public var sourceEncryption: ReplicatorStatus.ConnectionEncryption?
+    /// The source server read, where several are configured (the one found to be the primary).
+    public var sourceServer: String?
 
     public static func read(_ configuration: Configuration, connections: Replicator.Connections, maxLag: Double) throws -> StatusReport {
         var report = StatusReport(head: nil, targets: [], maxLag: maxLag)
@@ -53,7 +55,9 @@ public struct StatusReport: Sendable {
         var sizes: [String: UInt64] = [:]
         var awaited: [String: [String]] = [:]
         do {
-            let source = try MariaDBConnection(connections.source)
+            let options = try connections.primarySource()
+            if connections.hasSourceFailover { report.sourceServer = options.description }
+            let source = try MariaDBConnection(options)
             report.sourceEncryption = ReplicatorStatus.ConnectionEncryption(cipher: source.tlsCipher)
             report.head = try SourceHead.read(source)
             sizes = try TargetLag.binlogSizes(source)
@@ -123,6 +127,7 @@ public struct StatusReport: Sendable {
 
     public func text() -> [String] {
         var lines: [String] = []
+        if let sourceServer { lines.append("source primary: \(sourceServer)") }
         if let head { lines.append("source head: \(head.position)\(head.gtid.map { " gtid \($0)" } ?? "")") }
         lines.append(daemonRunning ? "daemon: running" : "daemon: not running (figures read from the databases)")
         if let sourceError { lines.append("source: unreachable: \(sourceError)") }
@@ -192,7 +197,7 @@ public struct StatusReport: Sendable {
             targetsJSON.append("{" + fields.joined(separator: ",") + "}")
         }
         let head = self.head.map { "{\"file\":\(Self.jsonString($0.position.file)),\"offset\":\($0.position.offset),\"gtid\":\($0.gtid.map(Self.jsonString) ?? "null")}" } ?? "null"
-        return "{\"daemon_running\":\(daemonRunning),\"source_head\":\(head),\"source_error\":\(sourceError.map(Self.jsonString) ?? "null"),\"source_tls\":\(Self.tlsJSON(sourceEncryption)),\"max_lag\":\(maxLag),\"targets\":[\(targetsJSON.joined(separator: ","))]}"
+        return "{\"daemon_running\":\(daemonRunning),\"source_head\":\(head),\"source_error\":\(sourceError.map(Self.jsonString) ?? "null"),\"source_server\":\(sourceServer.map(Self.jsonString) ?? "null"),\"source_tls\":\(Self.tlsJSON(sourceEncryption)),\"max_lag\":\(maxLag),\"targets\":[\(targetsJSON.joined(separator: ","))]}"
     }
 
     /// `{"encrypted":…,"cipher":…}`, or null when the connection was not made.

@@ -29,7 +29,7 @@ public enum TargetReseed {
             throw EngineError.invalidArgument("target \(name) is \(state) in the running daemon; reseed only a stopped target (or with the daemon down) — `tablemirror resync` copies tables again while it streams")
         }
         guard let options = connections.targets[name] else { throw EngineError.invalidArgument("no connection for target \(name)") }
-        let source = try MariaDBConnection(connections.source)
+        let source = try connections.connectToPrimary()
         let target = try MariaDBConnection(options)
         try ControlSchema.ensure(target)
         let previous = try CheckpointStore.read(target: name, from: target)

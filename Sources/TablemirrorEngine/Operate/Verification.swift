@@ -5,7 +5,7 @@ import MariaDBClient
 public enum Verification {
     public static func run(_ entries: [TableSelection.Entry], connections: Replicator.Connections,
                            progress: (TableComparison) -> Void = { _ in }) throws -> [TableComparison] {
-        let source = try MariaDBConnection(connections.source)
+        let source = try connections.connectToPrimary()
         var targets: [String: MariaDBConnection] = [:]
         var comparisons: [TableComparison] = []
         for entry in entries {

@@ -22,9 +22,13 @@ final class ChangeRouter {
     /// Where the reader stands: after the last complete transaction (or statement) it read.
     private var position: BinlogPosition
     var readPosition: BinlogPosition { position }
+    /// The source's GTID position after the last transaction read (nil: the source has no MariaDB GTIDs). Each
+    /// commit handed on carries it whole, not just its own GTID, so that the checkpoint written with it can be
+    /// found on another server after a source failover (`CheckpointOnSource`).
+    private var gtidPosition: MariaDBGTIDPosition?
 
     init(target: String, lane: ApplierLane, copier: OnlineCopyDriver, routes: [QualifiedTableName: ReplicationPlan.Route],
-         planner: SchemaChangePlanner, position: BinlogPosition, logger: Logger,
+         planner: SchemaChangePlanner, position: BinlogPosition, gtid: MariaDBGTIDPosition?, logger: Logger,
          setStructure: @escaping (QualifiedTableName, TableSchemaHint?) throws -> Void) {
         self.target = target
         self.logger = logger
@@ -33,7 +37,19 @@ final class ChangeRouter {
         self.routes = routes
         self.planner = planner
         self.position = position
+        gtidPosition = gtid
         self.setStructure = setStructure
+    }
+
+    /// The GTID position after a transaction with this GTID; a GTID that is not MariaDB's ends the tracking.
+    private func advance(to gtid: String?) -> String? {
+        guard let last = gtidPosition, let gtid else { return gtid }
+        guard let parsed = MariaDBGTIDPosition.GTID(gtid) else {
+            gtidPosition = nil
+            return gtid
+        }
+        gtidPosition = last.advanced(by: parsed)
+        return gtidPosition?.description
     }
 
     func route(_ change: Change) throws {
@@ -51,7 +67,8 @@ final class ChangeRouter {
             pending.append(row)
             pendingSize.add(row.footprint)
             if pendingSize.isFull { try flush() }
-        case let .commit(commit):
+        case var .commit(commit):
+            commit.gtid = advance(to: commit.gtid)
             if begun {
                 try flush()
                 try lane.send(.commit(commit))
@@ -72,6 +89,8 @@ final class ChangeRouter {
     /// A statement that changes replicated tables is applied at its place: the reader waits until the target has
     /// run it, then decodes what follows with the tables' new structures.
     private func routeSchemaChange(_ ddl: DDLMessage) throws {
+        var ddl = ddl
+        ddl.gtid = advance(to: ddl.gtid)
         let position = BinlogPosition(file: ddl.file, offset: ddl.startOffset)
         let text = SecretRedaction.redact(ddl.statement)
         let plan: SchemaChangePlan?

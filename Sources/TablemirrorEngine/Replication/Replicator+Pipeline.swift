@@ -17,14 +17,29 @@ extension Replicator {
             try applier.connection.execute(LeaseStore.transaction([LeaseStore.applierStatement(target: name, epoch: term.epoch)], fence: term.fence))
         }
         status.update(name) { $0.targetEncryption = ReplicatorStatus.ConnectionEncryption(cipher: applier.tlsCipher) }
+        let sourceOptions: ConnectionOptions
+        do { sourceOptions = try connections.primarySource() } catch { throw SourceFailure(underlying: error) }
         try applier.prepare(onCopy: { status.update(name) { $0.state = .copying } }) {
-            try MariaDBConnection(connections.source)
+            try MariaDBConnection(sourceOptions)
         }
-        guard let start = applier.checkpoint?.position, !stop.isStopped else { return }
+        guard let checkpoint = applier.checkpoint, !stop.isStopped else { return }
+        let located: CheckpointOnSource
+        do {
+            located = try CheckpointOnSource.locate(checkpoint, on: sourceOptions, serverID: streamServerID(for: name),
+                                                    failover: connections.hasSourceFailover)
+        } catch {
+            throw SourceFailure(underlying: error)
+        }
+        if located.isRelocated {
+            try applier.relocate(to: Checkpoint(position: located.position, gtid: located.gtid?.description,
+                                                sourceTimestamp: checkpoint.sourceTimestamp))
+            logger.warning("target \(name): continuing on the source server \(sourceOptions) at \(located.position), where its GTID position \(located.gtid?.description ?? "") is (the checkpoint was \(checkpoint.position) of another server)")
+        }
+        let start = located.position
         let schema: MariaDBConnection, source: RemoteEventSource
         do {
-            schema = try MariaDBConnection(connections.source)
-            source = try RemoteEventSource(connections.source, request: BinlogStreamRequest(
+            schema = try MariaDBConnection(sourceOptions)
+            source = try RemoteEventSource(sourceOptions, request: BinlogStreamRequest(
                 start: .position(file: start.file, offset: start.offset), serverID: streamServerID(for: name),
                 heartbeatSeconds: 1))
         } catch {
@@ -37,6 +52,7 @@ extension Replicator {
             $0.state = .streaming
             $0.failure = nil
             $0.sourceEncryption = ReplicatorStatus.ConnectionEncryption(cipher: source.stream.connection.tlsCipher)
+            $0.sourceServer = sourceOptions.description
         }
 
         // The reader decodes with the structures the replicated tables had at the checkpoint (the schema history),
@@ -47,7 +63,7 @@ extension Replicator {
         for (table, structure) in structures { try session.setSchemaHint(structure, for: table) }
         var routedPlan = plan
         routedPlan.routes = applier.routesToRead
-        let copier = try OnlineCopyDriver(plan: routedPlan, source: connections.source, target: options, status: status, logger: logger)
+        let copier = try OnlineCopyDriver(plan: routedPlan, source: sourceOptions, target: options, status: status, logger: logger)
         let lane = ApplierLane(applier: applier)
         let planner = SchemaChangePlanner(routeFor: routeFor) { database in
             let result = try schema.query("""
@@ -58,7 +74,7 @@ extension Replicator {
             return "CHARACTER SET \(charset) COLLATE \(collation)"
         }
         let router = ChangeRouter(target: name, lane: lane, copier: copier, routes: routedPlan.routes, planner: planner,
-                                  position: start, logger: logger) { table, structure in try session.setSchemaHint(structure, for: table) }
+                                  position: start, gtid: located.gtid, logger: logger) { table, structure in try session.setSchemaHint(structure, for: table) }
         var readError: (any Error)?
         var reported = (events: 0, at: Date.distantPast)
         // The reader's progress goes to the status and metrics at most twice a second (and at each heartbeat).
@@ -73,15 +89,29 @@ extension Replicator {
                 $0.queueDepth = lane.queueDepth
             }
         }
+        // With several source servers, the one read from must still be the primary: one that was made read_only
+        // (a switchover) is left for the new one, looked for again by the supervisor.
+        var primaryCheckedAt = Date()
+        func checkStillPrimary() throws {
+            guard connections.hasSourceFailover, Date().timeIntervalSince(primaryCheckedAt) >= 5 else { return }
+            primaryCheckedAt = Date()
+            if try schema.query("SELECT @@global.read_only").string(0, 0) != "0" {
+                throw NoPrimarySource(description: "the source server \(sourceOptions) is read_only now, no longer the primary")
+            }
+        }
         do {
             try session.run(source, idle: {
                 if stop.isStopped { throw StopRequested() }
                 try router.idle()
                 report(router.readPosition, readingSince: nil, force: true)
+                try checkStillPrimary()
             }) { change in
                 if stop.isStopped { throw StopRequested() }
                 try router.route(change)
-                if case let .commit(commit) = change { report(router.readPosition, readingSince: commit.timestamp) }
+                if case let .commit(commit) = change {
+                    report(router.readPosition, readingSince: commit.timestamp)
+                    try checkStillPrimary()
+                }
             }
         } catch is StopRequested {
         } catch {

@@ -9,13 +9,22 @@ import MariaDBClient
 /// connection, or a restart of the daemon) reads from its target's checkpoint and skips what it already has.
 public final class Replicator: Sendable {
     public struct Connections: Sendable {
-        public var source: ConnectionOptions
+        /// The source's servers, in the configuration's order: one, or the members of a replication topology any
+        /// of which may be the primary (`source.servers`).
+        public var sourceServers: [ConnectionOptions]
         public var targets: [String: ConnectionOptions]
 
         public init(source: ConnectionOptions, targets: [String: ConnectionOptions]) {
-            self.source = source
+            self.init(sourceServers: [source], targets: targets)
+        }
+
+        public init(sourceServers: [ConnectionOptions], targets: [String: ConnectionOptions]) {
+            self.sourceServers = sourceServers
             self.targets = targets
         }
+
+        /// Several source servers are configured: the primary is looked for, and checkpoints travel by GTID.
+        public var hasSourceFailover: Bool { sourceServers.count > 1 }
     }
 
     public let configuration: Configuration
@@ -45,7 +54,7 @@ public final class Replicator: Sendable {
     /// backoff; a permanent failure stops that target only. Open target transactions are rolled back on the
     /// way out, so nothing is left half-applied. Throws only when nothing can start (bad plan).
     public func run(until stop: StopSignal) throws {
-        let plan = try ReplicationPlan.resolve(configuration, source: try MariaDBConnection(connections.source))
+        let plan = try ReplicationPlan.resolve(configuration, source: try connections.connectToPrimary())
         for mapping in plan.unmatchedMappings {
             logger.warning("mapping \(mapping.source) matches no table on the source: nothing is replicated for it until such a table is created, and then from its CREATE TABLE on")
         }

@@ -50,6 +50,8 @@ public final class ReplicatorStatus: @unchecked Sendable {
         /// when they connect: nil while not connected, `.clear` when not encrypted.
         public var sourceEncryption: ConnectionEncryption?
         public var targetEncryption: ConnectionEncryption?
+        /// The source server the reader reads from (the primary, where several are configured).
+        public var sourceServer: String?
         /// Who leads this target, with `ha:` configured.
         public var leadership: Leadership?
         /// Applied rows sampled once a second over the last minute, for rows/s.
@@ -131,6 +133,8 @@ public final class ReplicatorStatus: @unchecked Sendable {
     public enum Failure: String, Sendable, Equatable {
         case sourceUnreachable = "source-unreachable"
         case binlogPurged = "binlog-purged"
+        /// The source server cannot continue from the checkpoint by GTID (a failover to a server lacking some).
+        case sourceLacksCheckpoint = "source-lacks-checkpoint"
         case corruptEvent = "corrupt-event"
         /// A row (or copied row) larger than the target's max_allowed_packet.
         case rowTooLarge = "row-too-large"

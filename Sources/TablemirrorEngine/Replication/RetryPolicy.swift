@@ -11,6 +11,8 @@ enum FailureClass: Equatable, Sendable {
     case sourceUnreachable
     /// The source no longer has the binlog the checkpoint points into (purged, error 1236).
     case binlogPurged
+    /// The source server (a new primary, after a failover) lacks transactions the target has applied.
+    case checkpointNotOnSource
     /// The source refused what the reader asked, and will again: a binlog request not about purged logs (1236), a
     /// login, a query.
     case sourceRefused
@@ -30,6 +32,8 @@ enum FailureClass: Equatable, Sendable {
         case EngineError.corruptEvent: return .corruptEvent
         case is RowTooLarge: return .rowTooLarge
         case is StatementTooLarge: return .statementTooLarge
+        case is NoPrimarySource: return .sourceUnreachable
+        case is CheckpointNotOnSource: return .checkpointNotOnSource
         case is SchemaChangeRunner.StillRunning: return .transient
         case let error as MariaDBError:
             if error.code == 1153 { return .statementTooLarge }  // ER_NET_PACKET_TOO_LARGE, from the server
@@ -50,6 +54,7 @@ enum FailureClass: Equatable, Sendable {
         switch self {
         case .sourceUnreachable: return .sourceUnreachable
         case .binlogPurged: return .binlogPurged
+        case .checkpointNotOnSource: return .sourceLacksCheckpoint
         case .corruptEvent: return .corruptEvent
         case .rowTooLarge, .statementTooLarge: return .rowTooLarge
         case .targetConnection, .transient, .sourceRefused, .refused: return .target
@@ -112,7 +117,7 @@ struct RetryPolicy: Sendable {
                 return .applyCarefully(until: failedAt)
             }
             return .stop(alert: failure.failure)
-        case .rowTooLarge, .binlogPurged, .sourceRefused, .corruptEvent:
+        case .rowTooLarge, .binlogPurged, .checkpointNotOnSource, .sourceRefused, .corruptEvent:
             return .stop(alert: failure.failure)
         }
     }
@@ -160,6 +165,8 @@ extension ReplicatorStatus.Failure {
         switch self {
         case .binlogPurged:
             return "the source no longer has the binlog from this target's checkpoint: `tablemirror reseed --target \(target)` copies its tables again from a fresh snapshot and moves the checkpoint there"
+        case .sourceLacksCheckpoint:
+            return "make a server that has every transaction of this target's checkpoint the primary (the target continues once tablemirror is restarted), or `tablemirror reseed --target \(target)` to copy its tables again from this one"
         case .rowTooLarge, .sourceUnreachable, .corruptEvent, .target:
             return nil
         }

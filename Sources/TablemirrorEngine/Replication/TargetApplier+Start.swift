@@ -39,6 +39,15 @@ extension TargetApplier {
         core.checkpoint = start
     }
 
+    /// Continues on another source server: the checkpoint moves to the place found there for its GTID position
+    /// (`CheckpointOnSource`), under the lease like every write.
+    func relocate(to checkpoint: Checkpoint) throws {
+        try connection.execute(LeaseStore.transaction([CheckpointStore.relocateStatement(target: name, checkpoint)], fence: core.fence))
+        core.checkpoint = checkpoint
+        carefulUntil = nil
+        status.update(name) { $0.checkpoint = checkpoint }
+    }
+
     /// Routes whose replica name is taken by a table tablemirror did not make are set aside: that mapping stops for
     /// this target (alerted) and the others go on. Replicas made before tablemirror kept its registry — on the first
     /// start of a target with a checkpoint and no registry yet — are recognised by tablemirror's read-only

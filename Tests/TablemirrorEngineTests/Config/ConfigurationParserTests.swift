@@ -94,6 +94,24 @@ struct ConfigurationParserTests {
         #expect(error(both)?.key == "targets.orders.socket")
     }
 
+    @Test func aSourceMayListTheServersOfItsTopologySharingOneAccount() throws {
+        let listed = minimal.replacingOccurrences(of: "source: { host: 127.0.0.1, port: 3306,",
+                                                  with: "source: { servers: [{ host: db1, port: 3306 }, { host: db2 }, { socket: /run/db3.sock }],")
+        let source = try parse(listed).source
+        #expect(source.servers.map(\.host) == ["db1", "db2", "127.0.0.1"])
+        #expect(source.servers.map(\.port) == [3306, 3306, 3306])
+        #expect(source.servers.map(\.socket) == [nil, nil, "/run/db3.sock"])
+        #expect(source.servers.allSatisfy { $0.user == "repl" && $0.passwordEnvironmentVariable == "TM_SOURCE_PASSWORD" })
+        let both = minimal.replacingOccurrences(of: "source: { host: 127.0.0.1, port: 3306,", with: "source: { host: db0, servers: [{ host: db1 }],")
+        #expect(error(both)?.key == "source.host")
+        let twice = minimal.replacingOccurrences(of: "source: { host: 127.0.0.1, port: 3306,", with: "source: { servers: [{ host: db1 }, { host: db1, port: 3306 }],")
+        #expect(error(twice)?.message.contains("same server twice") == true)
+        let empty = minimal.replacingOccurrences(of: "source: { host: 127.0.0.1, port: 3306,", with: "source: { servers: [],")
+        #expect(error(empty)?.key == "source.servers")
+        let stray = minimal.replacingOccurrences(of: "source: { host: 127.0.0.1, port: 3306,", with: "source: { servers: [{ host: db1, user: x }],")
+        #expect(error(stray) != nil)
+    }
+
     @Test func brokenYAMLSaysWhere() {
         let found = error("source: { host: 127.0.0.1\ntargets: [")
         #expect(found?.line != nil)

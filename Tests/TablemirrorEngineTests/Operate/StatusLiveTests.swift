@@ -24,7 +24,7 @@ struct StatusLiveTests {
             return try #require(report.targets.first)
         }
 
-        var running = RunningReplicator(configuration, targets: connections.targets, source: connections.source)
+        var running = RunningReplicator(configuration, targets: connections.targets, source: connections.sourceServers[0])
         // (Other suites write to the same source: "caught up" is within a second or two, not zero bytes.)
         #expect(waitUntil(60) { ((try? status().lag?.seconds) ?? 99) < 3 })
         // Only changes to a table this target does not have, for a while: its checkpoint still follows the
@@ -57,7 +57,7 @@ struct StatusLiveTests {
         #expect((target["lag_bytes"] as? Int ?? 0) > 0)
         #expect((target["position"] as? [String: Any])?["file"] is String)
 
-        running = RunningReplicator(configuration, targets: connections.targets, source: connections.source)
+        running = RunningReplicator(configuration, targets: connections.targets, source: connections.sourceServers[0])
         defer { running.stop() }
         #expect(waitUntil(60) { ((try? status().lag?.seconds) ?? 99) < 3 })
         #expect(try StatusReport.read(configuration, connections: connections, maxLag: 5).exitCode == 0)

@@ -17,7 +17,7 @@ struct VerifyLiveTests {
         defer { fixture.tearDown(admin) }
         let configuration = try fixture.configuration(["small", "big"])
         let connections = Replicator.Connections(source: TestServer.options(), targets: [fixture.name: TestServer.options()])
-        let running = RunningReplicator(configuration, targets: connections.targets, source: connections.source)
+        let running = RunningReplicator(configuration, targets: connections.targets, source: connections.sourceServers[0])
         defer { running.stop() }
         #expect(waitUntil(60) { fixture.identical(admin, "big") })
         try admin.execute("""

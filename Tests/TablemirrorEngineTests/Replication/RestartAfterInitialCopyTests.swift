@@ -44,12 +44,12 @@ struct RestartAfterInitialCopyTests {
         defer { removeTestDatabases(admin, source: source, replicas: [replicas], targets: [target]) }
         let configuration = try ConfigurationParser(file: "test.yaml").parse(yaml)
         let connections = try Replicator.Connections(configuration)
-        let plan = try ReplicationPlan.resolve(configuration, source: MariaDBConnection(connections.source))
+        let plan = try ReplicationPlan.resolve(configuration, source: MariaDBConnection(connections.sourceServers[0]))
         let options = try #require(connections.targets[target])
         // What a daemon does first, and nothing more: the initial copy and its checkpoint.
         let applier = try TargetApplier(plan: try #require(plan.targets.first), options: options, status: ReplicatorStatus(),
                                         logger: Logger(label: "test"), metrics: ReplicatorMetrics())
-        try applier.prepare(onCopy: {}) { try MariaDBConnection(connections.source) }
+        try applier.prepare(onCopy: {}) { try MariaDBConnection(connections.sourceServers[0]) }
         applier.close()
         #expect(replicaTables(admin) == ["doomed", "old_name"])
 

@@ -33,7 +33,7 @@ struct UnmatchedMappingTests {
         let plan = try ReplicationPlan.resolve(configuration, source: admin)
         #expect(plan.unmatchedMappings.map(\.source.description) == ["\(source).later"])
 
-        let running = RunningReplicator(configuration, targets: connections.targets, source: connections.source)
+        let running = RunningReplicator(configuration, targets: connections.targets, source: connections.sourceServers[0])
         defer { running.stop() }
         #expect(waitUntil(30) { (try? admin.query("SELECT v FROM \(target).present").string(0, 0)) == "1" })
         let before = try #require(try StatusReport.read(configuration, connections: connections, maxLag: 60).targets.first)

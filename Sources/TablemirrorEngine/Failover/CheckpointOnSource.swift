@@ -1,0 +1,112 @@
+import BinlogDecoding
+import MariaDBClient
+
+/// Where a target continues on the source server it reads from now, and the GTID position there.
+///
+/// A checkpoint's file and offset are a place in one server's binlog. After a source failover the new primary's
+/// binlog has other names and offsets for the same transactions, so the checkpoint is found there by its GTID
+/// position — never by file and offset — and checked: the new server's own `BINLOG_GTID_POS()` at the place
+/// found must be exactly the checkpoint's position. A server that lacks some of the checkpoint's transactions
+/// (a replica promoted before it had them, or one that purged them) cannot serve it: the target stops there.
+struct CheckpointOnSource: Equatable {
+    /// Where the reader starts, in this server's binlog.
+    var position: BinlogPosition
+    /// The source's GTID position there (nil: the server has no MariaDB GTIDs).
+    var gtid: MariaDBGTIDPosition?
+    /// The checkpoint's position was another server's: it was found on this one by its GTIDs.
+    var isRelocated = false
+
+    /// - Parameter failover: several source servers are configured, so the checkpoint may be another one's.
+    static func locate(_ checkpoint: Checkpoint, on options: ConnectionOptions, serverID: UInt32,
+                       failover: Bool) throws -> CheckpointOnSource {
+        let source = try MariaDBConnection(options)
+        defer { source.close() }
+        guard source.isMariaDB else { return CheckpointOnSource(position: checkpoint.position, gtid: nil) }
+        let recorded = checkpoint.gtid.flatMap(MariaDBGTIDPosition.init)
+        guard failover else {
+            // One server: the checkpoint's position is its own. The GTID position is read from it only when the
+            // checkpoint has none (written by an older version).
+            let gtid = try recorded ?? gtidPosition(at: checkpoint.position, on: source)
+            return CheckpointOnSource(position: checkpoint.position, gtid: gtid)
+        }
+        let here = try? gtidPosition(at: checkpoint.position, on: source)
+        guard let recorded, !recorded.isEmpty else {
+            // Without GTIDs the checkpoint can only be taken where its position is.
+            if let here { return CheckpointOnSource(position: checkpoint.position, gtid: here) }
+            throw CheckpointNotOnSource(server: options.description, reason:
+                "the checkpoint \(checkpoint.position) has no GTID position and is not a position in this server's binlog")
+        }
+        if let here, recorded.agrees(with: here) { return CheckpointOnSource(position: checkpoint.position, gtid: here) }
+
+        let state = try source.query("SELECT @@global.gtid_binlog_state").string(0, 0).flatMap(MariaDBGTIDState.init)
+        let missing = state?.missing(from: recorded) ?? Array(recorded.last.values)
+        guard missing.isEmpty else {
+            throw CheckpointNotOnSource(server: options.description, reason:
+                "it lacks transactions this target has applied: \(missing.map(\.description).joined(separator: ", ")) (checkpoint GTID position \(recorded))")
+        }
+        // On a quiet server the place found is the end of its binlog; a write in between moves that end, so
+        // the place is looked for again.
+        for _ in 1...3 {
+            let found = try firstPlace(after: recorded, on: options, source: source, serverID: serverID)
+            let there = try gtidPosition(at: found.position, on: source)
+            if recorded.agrees(with: there), Set(there.last.keys).isSubset(of: Set(recorded.last.keys)) {
+                return CheckpointOnSource(position: found.position, gtid: there, isRelocated: true)
+            }
+            if !found.atEnd {
+                throw CheckpointNotOnSource(server: options.description, reason:
+                    "its binlog at \(found.position), where the transactions after the checkpoint begin, is at GTID position \(there), not the checkpoint's \(recorded)")
+            }
+        }
+        throw CheckpointNotOnSource(server: options.description, reason:
+            "the end of its binlog kept moving past the checkpoint's GTID position \(recorded) while it was looked for")
+    }
+
+    /// The server's GTID position at a place in its binlog.
+    private static func gtidPosition(at position: BinlogPosition, on source: MariaDBConnection) throws -> MariaDBGTIDPosition {
+        let text = try source.query("SELECT BINLOG_GTID_POS(\(SQLLiteral.quotedString(position.file)), \(position.offset))").string(0, 0)
+        guard let text, let gtid = MariaDBGTIDPosition(text) else {
+            throw CheckpointNotOnSource(server: source.options.description, reason: "it has no GTID position at \(position)")
+        }
+        return gtid
+    }
+
+    /// Where the first transaction after `gtid` begins in the server's binlog — asked of the server as a replica
+    /// continuing from that GTID position would ask, the stream ending at the end of the binlog — or, when there
+    /// is none yet, the end of its binlog.
+    private static func firstPlace(after gtid: MariaDBGTIDPosition, on options: ConnectionOptions, source: MariaDBConnection,
+                                   serverID: UInt32) throws -> (position: BinlogPosition, atEnd: Bool) {
+        let request = BinlogStreamRequest(start: .mariadbGTID(gtid.description), serverID: serverID, heartbeatSeconds: 1, stopAtEnd: true)
+        var file = ""
+        do {
+            let stream = try BinlogStream(options, request: request)
+            defer { stream.close() }
+            var decoder = BinlogEventDecoder(checksumBeforeFormatDescription: stream.checksumsEnabled)
+            while let bytes = try stream.next() {
+                let event = try decoder.decode(bytes)
+                if case let .rotate(rotate) = event.body { file = rotate.nextFileName }
+                guard case .mariadbGTID = event.body else { continue }
+                let header = event.header
+                guard header.nextPosition >= header.eventLength, !file.isEmpty else {
+                    throw CheckpointNotOnSource(server: options.description, reason: "its binlog does not say where the transactions after \(gtid) begin")
+                }
+                return (BinlogPosition(file: file, offset: UInt64(header.nextPosition - header.eventLength)), false)
+            }
+        } catch let error as MariaDBError where error.kind == .binlogUnavailable {
+            throw CheckpointNotOnSource(server: options.description, reason: "it cannot send its binlog from GTID position \(gtid): \(error.message)")
+        }
+        let logs = try source.query("SHOW BINARY LOGS")
+        guard let row = logs.rows.indices.first(where: { logs.string($0, 0) == file }),
+              let size = logs.string(row, 1).flatMap({ UInt64($0) }) else {
+            throw CheckpointNotOnSource(server: options.description, reason: "its binlog \(file.isEmpty ? "(none named)" : file) is not listed by SHOW BINARY LOGS")
+        }
+        return (BinlogPosition(file: file, offset: size), true)
+    }
+}
+
+/// The source server cannot continue a target from its checkpoint: the target stops there (alert
+/// `source-lacks-checkpoint`) rather than guess.
+struct CheckpointNotOnSource: Error, CustomStringConvertible {
+    var server: String
+    var reason: String
+    var description: String { "the source server \(server) cannot continue from this target's checkpoint: \(reason)" }
+}
