@@ -68,18 +68,29 @@ public enum AdminServer {
             let message = try await onDedicatedThread { () throws -> String in
                 let plan = try ReplicationPlan.resolve(replicator.configuration, source: try replicator.connections.connectToPrimary())
                 let entries = try TableSelection.resolve([table], target: target, plan: plan).entries
+                // Requests are kept in the targets, so whichever daemon leads a target runs them; a standby says who.
+                let leaders = leadersElsewhere(Set(entries.map(\.target.name)), status: replicator.status)
                 if reason == "resync" {
                     try CopyRequests.request(entries, reason: "resync", connections: replicator.connections)
-                    return "resync of \(table) requested for \(entries.map(\.target.name).joined(separator: ", "))"
+                    return "resync of \(table) requested for \(entries.map(\.target.name).joined(separator: ", "))" + leaders
                 }
                 let comparisons = try Verification.run(entries, connections: replicator.connections)
                 let repaired = try Verification.requestRepairs(comparisons, entries: entries, connections: replicator.connections)
-                return "\(comparisons.map(\.differences.count).reduce(0, +)) differing rows; repair requested for \(repaired.count) table(s)"
+                return "\(comparisons.map(\.differences.count).reduce(0, +)) differing rows; repair requested for \(repaired.count) table(s)" + leaders
             }
             return json("{\"result\":\(StatusReport.jsonString(message))}", status: .accepted)
         } catch {
             return json("{\"error\":\(StatusReport.jsonString("\(error)"))}", status: .badRequest)
         }
+    }
+
+    /// With `ha:`, the targets this daemon stands by for and who leads them (who runs the request).
+    private static func leadersElsewhere(_ targets: Set<String>, status: ReplicatorStatus) -> String {
+        let standing = status.snapshot().filter { targets.contains($0.key) }.compactMap { name, target -> String? in
+            guard let leadership = target.leadership, !leadership.isLeading else { return nil }
+            return "\(name) is led by daemon \(leadership.leader ?? "(none yet)")"
+        }
+        return standing.isEmpty ? "" : "; this daemon stands by: " + standing.sorted().joined(separator: ", ") + ", which runs it"
     }
 
     private static func json(_ text: String, status: HTTPResponse.Status = .ok) -> Response {

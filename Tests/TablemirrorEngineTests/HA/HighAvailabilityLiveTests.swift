@@ -18,7 +18,9 @@ struct HighAvailabilityLiveTests {
 
     /// - Parameter throughSocket: this daemon reaches the targets through the server's Unix socket, as another
     ///   client host would (`USER()` is tm@localhost there, tm@127.0.0.1 over TCP).
-    private func daemon(_ name: String, round: Int, cannotReach unreachable: String? = nil, throughSocket: Bool = false) throws -> DaemonProcess {
+    /// - Parameter mappings: more mapping lines for the configuration.
+    private func daemon(_ name: String, round: Int, cannotReach unreachable: String? = nil, throughSocket: Bool = false,
+                        mappings: String = "") throws -> DaemonProcess {
         let port = adminPort(name, round: round)
         var yaml = workload.configuration.replacingOccurrences(of: "admin: { listen: \"127.0.0.1:\(adminTestPort(workload.id))\" }",
                                                                with: "admin: { listen: \"127.0.0.1:\(port)\" }")
@@ -34,7 +36,7 @@ struct HighAvailabilityLiveTests {
                 line.hasPrefix("  ") ? line.replacingOccurrences(of: "host: \(server.host), port: \(server.port)", with: "socket: \"\(socket)\"") : String(line)
             }.joined(separator: "\n")
         }
-        return try DaemonProcess(yaml: yaml + """
+        return try DaemonProcess(yaml: yaml + mappings + """
 
             ha: { lease_seconds: \(Int(Self.lease.seconds)), renew_seconds: \(Int(Self.lease.renew)), check_seconds: \(Int(Self.lease.check)), id: \(name)\(round) }
             """)
@@ -210,5 +212,71 @@ struct HighAvailabilityLiveTests {
         let (_, standing) = httpRequest("http://127.0.0.1:\(adminPort("b", round: 0))/status")
         #expect(standing.contains(#""leader":"a0""#), "b0's status: \(standing)")
         #expect(partial.stop() == 0 && whole.stop() == 0)
+    }
+
+    /// The daemon leading a target is killed once while it copies a table for a resync (asked of the standby's
+    /// endpoint), and once while the target runs a schema change; each time the new leader finishes the work.
+    /// The copy is held up halfway by this test's row lock on the replica, released once the standby has taken over;
+    /// the ALTER copies the table, long enough to be caught running.
+    @Test(.enabled(if: DaemonProcess.isBuilt))
+    func aResyncAndASchemaChangeInProgressWhenTheLeaderDiesAreFinishedByTheNewLeader() throws {
+        let admin = try TestServer.connect()
+        try admin.execute(workload.schema)
+        defer { workload.removeEverything(admin) }
+        let target = workload.ordersTarget
+        try admin.execute("CREATE TABLE \(workload.source).bulk (id INT PRIMARY KEY, pad VARCHAR(200)); "
+            + "INSERT INTO \(workload.source).bulk SELECT seq, REPEAT(CHAR(65 + seq % 26), 150) FROM \(workload.source).seq_1_to_150000")
+        let bulk = "\n  - { source: \(workload.source).bulk, targets: [\(target)] }"
+        let bulkSame = "SELECT COUNT(*) = 150000 AND SUM(CRC32(CONCAT(id, pad))) = (SELECT SUM(CRC32(CONCAT(id, pad))) FROM \(workload.source).bulk) FROM \(workload.orders).bulk"
+        func copyState() -> (state: String, rows: Int)? {
+            guard let result = try? admin.query("""
+                SELECT state, rows_copied FROM _tablemirror.copy WHERE target = '\(target)' AND source_table = 'bulk'
+                """), !result.rows.isEmpty else { return nil }
+            return (result.string(0, 0) ?? "", Int(result.string(0, 1) ?? "") ?? 0)
+        }
+        /// The copy has got halfway and stays there: held up at the test's lock.
+        func copyHeldUpHalfway() -> Bool {
+            guard let before = copyState(), before.state == "copying", before.rows > 0 else { return false }
+            usleep(2_000_000)
+            return copyState()?.rows == before.rows && before.rows < 150_000
+        }
+        let stop = StopSignal()
+        let done = workload.start(until: stop, bigAfter: Int.max)
+        var daemons = ["a0": try daemon("a", round: 0, mappings: bulk)]
+        #expect(waitUntil(120) { holders(admin)[target] == "a0" && (try? admin.query(bulkSame).string(0, 0)) == "1" }, "initial copy")
+        daemons["b0"] = try daemon("b", round: 0, mappings: bulk)
+
+        // A resync asked of the standby: kept in the target, run by the leader, which stops halfway at the lock.
+        let blocker = try TestServer.connect()
+        try blocker.execute("BEGIN")
+        _ = try blocker.query("SELECT id FROM \(workload.orders).bulk WHERE id BETWEEN 100000 AND 100010 FOR UPDATE")
+        #expect(waitUntil(10) { httpRequest("http://127.0.0.1:\(adminPort("b", round: 0))/status").1.contains(#""leader":"a0""#) })
+        let (code, answer) = httpRequest("http://127.0.0.1:\(adminPort("b", round: 0))/resync/\(workload.source).bulk?target=\(target)", method: "POST")
+        #expect(code == 202 && answer.contains("is led by daemon a0"), "\(code) \(answer)")
+        #expect(waitUntil(60) { copyHeldUpHalfway() }, "the copy did not get halfway: \(String(describing: copyState()))")
+        let applier = try admin.query("SELECT p.STATE, LEFT(p.INFO, 60) FROM information_schema.PROCESSLIST p JOIN _tablemirror.lease l ON l.connection_id = p.ID WHERE l.target = '\(target)'")
+        print("[HA] the leader's applier while the copy is held up: \(applier.rows.indices.map { (applier.string($0, 0) ?? "-") + " " + (applier.string($0, 1) ?? "-") })")
+        let halfway = copyState()
+        daemons.removeValue(forKey: "a0")?.kill()
+        #expect(waitUntil(Self.lease.seconds + Self.lease.check + 20) { holders(admin)[target] == "b0" }, "\(holders(admin))")
+        try blocker.execute("ROLLBACK")
+        #expect(waitUntil(120) { copyState()?.state == "done" && (try? admin.query(bulkSame).string(0, 0)) == "1" },
+                "the new leader did not finish the resync: \(String(describing: copyState())), halfway \(String(describing: halfway))")
+        daemons["a1"] = try daemon("a", round: 1, mappings: bulk)
+
+        // A schema change that the target runs while the leader dies: the new leader neither loses it nor runs it twice.
+        try admin.execute("ALTER TABLE \(workload.source).bulk ADD COLUMN extra INT NOT NULL DEFAULT 7, ALGORITHM=COPY")
+        let running = "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE INFO LIKE 'ALTER TABLE `\(workload.orders)`.`bulk`%'"
+        #expect(waitUntil(60, every: 0.01) { (try? admin.query(running).string(0, 0)) == "1" }, "the target's ALTER was not seen running")
+        daemons.removeValue(forKey: "b0")?.kill()
+        #expect(waitUntil(Self.lease.seconds + Self.lease.check + 20) { holders(admin)[target] == "a1" }, "\(holders(admin))")
+        try admin.execute("UPDATE \(workload.source).bulk SET extra = 8 WHERE id <= 100")
+        stop.stop()
+        done.wait()
+        #expect(waitUntil(120) { workload.differences(admin).isEmpty }, "replicas differ: \(workload.differences(admin))")
+        let extras = "SELECT COUNT(*), SUM(extra) FROM \(workload.orders).bulk"
+        #expect(waitUntil(60) { (try? admin.query(extras).string(0, 1)) == "\(100 * 8 + 149900 * 7)" },
+                "\(String(describing: try? admin.query(extras).rows))")
+        for process in daemons.values { #expect(process.stop() == 0) }
     }
 }
