@@ -149,6 +149,10 @@ public struct Configuration: Sendable, Equatable {
         public var renewSeconds: Double = 2
         /// How often a standby looks whether the lease has expired.
         public var checkSeconds: Double = 1
+        /// A leader that has failed to read the source for this long hands the target's lease over (and waits a
+        /// lease before competing again), so that a daemon that can reach the source leads; nil: 3 leases.
+        public var stepDownSeconds: Double?
+        public var sourceLostStepDownSeconds: Double { stepDownSeconds ?? leaseSeconds * 3 }
         /// This daemon's name in leases and heartbeats; by default its host name, process id and a random part.
         public var id: String?
 

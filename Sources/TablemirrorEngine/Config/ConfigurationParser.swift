@@ -49,11 +49,12 @@ public struct ConfigurationParser {
     private func parseHighAvailability(_ node: Node) throws(ConfigurationError) -> Configuration.HighAvailability {
         // `ha: {}` (or `ha:` with nothing under it) turns it on with the defaults.
         if case let .scalar(scalar) = node, scalar.string.isEmpty || scalar.string == "~" { return Configuration.HighAvailability() }
-        let map = try fields(node, "ha", allowed: ["lease_seconds", "renew_seconds", "check_seconds", "id"])
+        let map = try fields(node, "ha", allowed: ["lease_seconds", "renew_seconds", "check_seconds", "step_down_seconds", "id"])
         var ha = Configuration.HighAvailability()
         if let value = try integer(map["lease_seconds"], "ha.lease_seconds", range: 2...3_600) { ha.leaseSeconds = Double(value) }
         if let value = try integer(map["renew_seconds"], "ha.renew_seconds", range: 1...3_600) { ha.renewSeconds = Double(value) }
         if let value = try integer(map["check_seconds"], "ha.check_seconds", range: 1...3_600) { ha.checkSeconds = Double(value) }
+        if let value = try integer(map["step_down_seconds"], "ha.step_down_seconds", range: 1...86_400) { ha.stepDownSeconds = Double(value) }
         if let node = map["id"] {
             let id = try string(node, "ha.id")
             guard id.count <= 64, Self.isIdentifier(id) else {

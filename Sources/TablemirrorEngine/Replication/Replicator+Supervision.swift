@@ -11,34 +11,54 @@ extension Replicator {
         let name = plan.target.name
         defer { status.update(name) { $0.state = .finished } }
         guard let settings = configuration.highAvailability else {
-            return superviseTerm(plan, options: options, stop: stop, term: nil)
+            superviseTerm(plan, options: options, stop: stop, term: nil)
+            return
         }
         let keeper = LeaseKeeper(target: name, me: daemonID, settings: settings, options: options, status: status, logger: logger)
         status.update(name) { $0.state = .standby }
         while let term = keeper.lead(until: stop) {
-            superviseTerm(plan, options: options, stop: term.ended, term: term)
+            let outcome = superviseTerm(plan, options: options, stop: term.ended, term: term)
             if stop.isStopped {
                 keeper.release(term)
                 break
             }
-            keeper.end(term)
-            // A standby applies nothing: what it had pending is the new leader's now, not its lag.
+            if outcome == .sourceLost {
+                keeper.release(term)
+            } else {
+                keeper.end(term)
+            }
+            // A standby applies nothing: what it had pending is the new leader's now, not its lag, and its failures
+            // are not the target's.
             status.update(name) {
                 $0.state = .standby
                 $0.pendingSince = nil
                 $0.readingSince = nil
+                $0.failure = nil
+                if outcome == .sourceLost { $0.leadership?.leader = nil }
             }
+            // Handed over at once; competing again only after a lease, so that a standby that reads the source leads.
+            if outcome == .sourceLost, stop.wait(seconds: settings.leaseSeconds) { break }
         }
+    }
+
+    private enum TermOutcome {
+        case ended
+        /// With `ha:`, reading the source failed for `ha.step_down_seconds`: the lease is to be handed over.
+        case sourceLost
     }
 
     /// Runs one target's pipeline again and again until `stop` (or the end of the lease `term`) or a permanent
     /// failure. What to do after a failure is `RetryPolicy`'s decision; this only carries it out.
-    private func superviseTerm(_ plan: ReplicationPlan.TargetPlan, options: ConnectionOptions, stop: StopSignal, term: LeaseKeeper.Term?) {
+    @discardableResult
+    private func superviseTerm(_ plan: ReplicationPlan.TargetPlan, options: ConnectionOptions, stop: StopSignal,
+                               term: LeaseKeeper.Term?) -> TermOutcome {
         let name = plan.target.name
         let current = CurrentStream()
         stop.onStop { current.interrupt() }
         var policy = RetryPolicy(firstWait: backoff.first, maximumWait: backoff.maximum)
         var carefulUntil: BinlogPosition?
+        /// Since when reading the source has failed, try after try.
+        var sourceLostSince: Double?
         while !stop.isStopped {
             do {
                 try runPipeline(plan, options: options, stop: stop, current: current, carefulUntil: carefulUntil, term: term)
@@ -63,6 +83,13 @@ extension Replicator {
                     logger.warning("target \(name): \(underlying); applying up to \(until) change by change")
                     carefulUntil = until
                 case let .retry(wait, attempt):
+                    let now = ProcessInfo.processInfo.systemUptime
+                    sourceLostSince = failureClass == .sourceUnreachable ? (attempt == 1 ? now : sourceLostSince ?? now) : nil
+                    if term != nil, let since = sourceLostSince, let limit = configuration.highAvailability?.sourceLostStepDownSeconds,
+                       now - since >= limit {
+                        logger.warning("target \(name): the source could not be read for \(Int(now - since)) s (\(underlying)); handing the lease over to a daemon that can")
+                        return .sourceLost
+                    }
                     metrics.count("tablemirror_errors_total", [("target", name), ("kind", failureClass.failure.rawValue)])
                     metrics.count("tablemirror_retries_total", [("target", name)])
                     logger.warning("target \(name): \(underlying); retrying in \(wait) s (attempt \(attempt))")
@@ -89,6 +116,7 @@ extension Replicator {
                 }
             }
         }
+        return .ended
     }
 
     /// Waits (polling the target) for a copy requested after now; false when told to stop first.

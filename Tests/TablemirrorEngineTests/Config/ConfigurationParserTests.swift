@@ -43,6 +43,8 @@ struct ConfigurationParserTests {
         #expect(try parse(minimal + "\nha: {}\n").highAvailability == Configuration.HighAvailability())
         let ha = try #require(try parse(minimal + "\nha: { lease_seconds: 3, renew_seconds: 1, check_seconds: 1, id: host-a }\n").highAvailability)
         #expect(ha.leaseSeconds == 3 && ha.renewSeconds == 1 && ha.checkSeconds == 1 && ha.id == "host-a")
+        #expect(ha.sourceLostStepDownSeconds == 9)
+        #expect(try parse(minimal + "\nha: { step_down_seconds: 30 }\n").highAvailability?.sourceLostStepDownSeconds == 30)
         #expect(error(minimal + "\nha: { lease_seconds: 4, renew_seconds: 3 }\n")?.key == "ha.renew_seconds")
         #expect(error(minimal + "\nha: { id: \"a b\" }\n")?.key == "ha.id")
         #expect(error(minimal + "\nha: { lease: 3 }\n")?.key == "ha.lease")

@@ -19,8 +19,9 @@ struct HighAvailabilityLiveTests {
     /// - Parameter throughSocket: this daemon reaches the targets through the server's Unix socket, as another
     ///   client host would (`USER()` is tm@localhost there, tm@127.0.0.1 over TCP).
     /// - Parameter mappings: more mapping lines for the configuration.
+    /// - Parameter sourcePort: where this daemon reaches the source (a relay the test can cut).
     private func daemon(_ name: String, round: Int, cannotReach unreachable: String? = nil, throughSocket: Bool = false,
-                        mappings: String = "") throws -> DaemonProcess {
+                        mappings: String = "", sourcePort: Int? = nil, stepDownSeconds: Int? = nil) throws -> DaemonProcess {
         let port = adminPort(name, round: round)
         var yaml = workload.configuration.replacingOccurrences(of: "admin: { listen: \"127.0.0.1:\(adminTestPort(workload.id))\" }",
                                                                with: "admin: { listen: \"127.0.0.1:\(port)\" }")
@@ -28,6 +29,11 @@ struct HighAvailabilityLiveTests {
             // That target's server, for this daemon, is a port nothing listens on.
             yaml = yaml.split(separator: "\n").map { line in
                 line.hasPrefix("  \(unreachable):") ? line.replacingOccurrences(of: "port: \(TestServer.options().port)", with: "port: 1") : String(line)
+            }.joined(separator: "\n")
+        }
+        if let sourcePort {
+            yaml = yaml.split(separator: "\n").map { line in
+                line.hasPrefix("source:") ? line.replacingOccurrences(of: "port: \(TestServer.options().port)", with: "port: \(sourcePort)") : String(line)
             }.joined(separator: "\n")
         }
         if throughSocket, let socket = TestServer.socketPath {
@@ -38,7 +44,7 @@ struct HighAvailabilityLiveTests {
         }
         return try DaemonProcess(yaml: yaml + mappings + """
 
-            ha: { lease_seconds: \(Int(Self.lease.seconds)), renew_seconds: \(Int(Self.lease.renew)), check_seconds: \(Int(Self.lease.check)), id: \(name)\(round) }
+            ha: { lease_seconds: \(Int(Self.lease.seconds)), renew_seconds: \(Int(Self.lease.renew)), check_seconds: \(Int(Self.lease.check)), id: \(name)\(round)\(stepDownSeconds.map { ", step_down_seconds: \($0)" } ?? "") }
             """)
     }
 
@@ -278,5 +284,37 @@ struct HighAvailabilityLiveTests {
         #expect(waitUntil(60) { (try? admin.query(extras).string(0, 1)) == "\(100 * 8 + 149900 * 7)" },
                 "\(String(describing: try? admin.query(extras).rows))")
         for process in daemons.values { #expect(process.stop() == 0) }
+    }
+
+    /// A leader that can reach its targets but not the source (its path to the source cut) hands the targets over
+    /// to a daemon that can read the source, after `step_down_seconds`.
+    @Test(.enabled(if: DaemonProcess.isBuilt))
+    func aLeaderThatCannotReadTheSourceHandsItsTargetsToOneThatCan() throws {
+        let admin = try TestServer.connect()
+        try admin.execute(workload.schema)
+        defer { workload.removeEverything(admin) }
+        let targets = [workload.ordersTarget, workload.purchasingTarget]
+        let stop = StopSignal()
+        let done = workload.start(until: stop, bigAfter: Int.max)
+        let relay = try TCPRelay(to: TestServer.options().port)
+        let cutOff = try daemon("a", round: 0, sourcePort: relay.port, stepDownSeconds: 4)
+        #expect(waitUntil(60) { targets.allSatisfy { holders(admin)[$0] == "a0" && lastCommit(admin, $0) != nil } }, "\(holders(admin))")
+        let reading = try daemon("b", round: 0, stepDownSeconds: 4)
+        usleep(1_000_000)
+        relay.cut()
+        let cutAt = now(admin)
+        #expect(waitUntil(4 + Self.lease.seconds + Self.lease.check + 30) {
+            targets.allSatisfy { holders(admin)[$0] == "b0" && (lastCommit(admin, $0) ?? 0) > cutAt }
+        }, "the daemon reading the source did not take over: \(holders(admin))")
+        let handedOver = now(admin) - cutAt
+        stop.stop()
+        done.wait()
+        #expect(waitUntil(120) { workload.differences(admin).isEmpty }, "replicas differ: \(workload.differences(admin))")
+        #expect(waitUntil(Self.lease.seconds + Self.lease.check + 10) {
+            let standing = httpRequest("http://127.0.0.1:\(adminPort("a", round: 0))/status").1
+            return standing.contains(#""role":"standby""#) && standing.contains(#""leader":"b0""#) && !standing.contains(#""failure""#)
+        }, "a0's status: \(httpRequest("http://127.0.0.1:\(adminPort("a", round: 0))/status").1)")
+        print("[HA] source path cut to the other daemon's commits on both targets: \(String(format: "%.1f", handedOver)) s")
+        #expect(cutOff.stop() == 0 && reading.stop() == 0)
     }
 }
