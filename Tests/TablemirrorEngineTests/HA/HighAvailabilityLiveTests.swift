@@ -11,6 +11,7 @@ import TestSupport
 struct HighAvailabilityLiveTests {
     let workload = ProductWorkload(id: UInt32.random(in: 0..<UInt32.max))
     static let lease = (seconds: 3.0, renew: 1.0, check: 1.0)
+    var targets: [String] { [workload.ordersTarget, workload.purchasingTarget] }
 
     private func adminPort(_ name: String, round: Int) -> Int {
         adminTestPort(workload.id &+ UInt32(round * 2 + (name == "a" ? 0 : 1)))
@@ -48,6 +49,13 @@ struct HighAvailabilityLiveTests {
             """)
     }
 
+    /// Ends the workload and expects every replica to come to equal its source.
+    private func endWorkload(_ stop: StopSignal, _ done: ResultBox, _ admin: MariaDBConnection, within seconds: Double = 120) {
+        stop.stop()
+        done.wait()
+        #expect(waitUntil(seconds) { workload.differences(admin).isEmpty }, "replicas differ: \(workload.differences(admin))")
+    }
+
     private func holders(_ admin: MariaDBConnection) -> [String: String] {
         let rows = (try? admin.query("""
             SELECT target, holder FROM _tablemirror.lease WHERE target IN ('\(workload.ordersTarget)', '\(workload.purchasingTarget)')
@@ -71,7 +79,6 @@ struct HighAvailabilityLiveTests {
         let admin = try TestServer.connect()
         try admin.execute(workload.schema)
         defer { workload.removeEverything(admin) }
-        let targets = [workload.ordersTarget, workload.purchasingTarget]
         let stop = StopSignal()
         let done = workload.start(until: stop, bigAfter: 150)
         var daemons = ["a0": try daemon("a", round: 0), "b0": try daemon("b", round: 0)]
@@ -107,11 +114,8 @@ struct HighAvailabilityLiveTests {
             let fresh = leader.hasPrefix("a") ? "a\(round)" : "b\(round)"
             daemons[fresh] = try daemon(String(fresh.prefix(1)), round: round)
         }
-        stop.stop()
-        done.wait()
         print("[HA] kill to the new leader's first commit, s: \(takeovers.map { String(format: "%.2f", $0) }.joined(separator: ", "))")
-        #expect(waitUntil(300) { workload.differences(admin).isEmpty },
-                "replicas differ from the source after ten takeovers: \(workload.differences(admin))")
+        endWorkload(stop, done, admin, within: 300)
         for process in daemons.values { #expect(process.stop() == 0) }
     }
 
@@ -145,9 +149,7 @@ struct HighAvailabilityLiveTests {
         usleep(2_000_000)
         kill(first.process.processIdentifier, SIGCONT)
         usleep(UInt32((Self.lease.seconds + 3) * 1_000_000))
-        stop.stop()
-        done.wait()
-        #expect(waitUntil(120) { workload.differences(admin).isEmpty }, "replicas differ: \(workload.differences(admin))")
+        endWorkload(stop, done, admin)
         let leaderConnection = try admin.query("SELECT connection_id FROM _tablemirror.lease WHERE target = '\(target)'").string(0, 0)
         let committers = try admin.query("""
             SELECT DISTINCT connection_id FROM _tablemirror.tm_test_commits_\(workload.id)
@@ -173,7 +175,6 @@ struct HighAvailabilityLiveTests {
         let admin = try TestServer.connect()
         try admin.execute(workload.schema)
         defer { workload.removeEverything(admin) }
-        let targets = [workload.ordersTarget, workload.purchasingTarget]
         let stop = StopSignal()
         let done = workload.start(until: stop, bigAfter: Int.max)
         let overTCP = try daemon("a", round: 0)
@@ -192,9 +193,7 @@ struct HighAvailabilityLiveTests {
         #expect(overSocket.stop() == 0)
         #expect(waitUntil(30) { targets.allSatisfy { holders(admin)[$0] == "a1" && (lastCommit(admin, $0) ?? 0) > handedBackAt } },
                 "the TCP daemon did not take the targets back: \(holders(admin))")
-        stop.stop()
-        done.wait()
-        #expect(waitUntil(120) { workload.differences(admin).isEmpty }, "replicas differ: \(workload.differences(admin))")
+        endWorkload(stop, done, admin)
         #expect(back.stop() == 0)
     }
 
@@ -211,9 +210,7 @@ struct HighAvailabilityLiveTests {
         #expect(waitUntil(60) { holders(admin)[workload.purchasingTarget] == "b0" && lastCommit(admin, workload.purchasingTarget) != nil },
                 "b0 does not lead purchasing: \(holders(admin))")
         usleep(2_000_000)
-        stop.stop()
-        done.wait()
-        #expect(waitUntil(120) { workload.differences(admin).isEmpty }, "replicas differ: \(workload.differences(admin))")
+        endWorkload(stop, done, admin)
         #expect(holders(admin) == [workload.ordersTarget: "a0", workload.purchasingTarget: "b0"])
         let (_, standing) = httpRequest("http://127.0.0.1:\(adminPort("b", round: 0))/status")
         #expect(standing.contains(#""leader":"a0""#), "b0's status: \(standing)")
@@ -277,9 +274,7 @@ struct HighAvailabilityLiveTests {
         daemons.removeValue(forKey: "b0")?.kill()
         #expect(waitUntil(Self.lease.seconds + Self.lease.check + 20) { holders(admin)[target] == "a1" }, "\(holders(admin))")
         try admin.execute("UPDATE \(workload.source).bulk SET extra = 8 WHERE id <= 100")
-        stop.stop()
-        done.wait()
-        #expect(waitUntil(120) { workload.differences(admin).isEmpty }, "replicas differ: \(workload.differences(admin))")
+        endWorkload(stop, done, admin)
         let extras = "SELECT COUNT(*), SUM(extra) FROM \(workload.orders).bulk"
         #expect(waitUntil(60) { (try? admin.query(extras).string(0, 1)) == "\(100 * 8 + 149900 * 7)" },
                 "\(String(describing: try? admin.query(extras).rows))")
@@ -293,7 +288,6 @@ struct HighAvailabilityLiveTests {
         let admin = try TestServer.connect()
         try admin.execute(workload.schema)
         defer { workload.removeEverything(admin) }
-        let targets = [workload.ordersTarget, workload.purchasingTarget]
         let stop = StopSignal()
         let done = workload.start(until: stop, bigAfter: Int.max)
         let relay = try TCPRelay(to: TestServer.options().port)
@@ -307,9 +301,7 @@ struct HighAvailabilityLiveTests {
             targets.allSatisfy { holders(admin)[$0] == "b0" && (lastCommit(admin, $0) ?? 0) > cutAt }
         }, "the daemon reading the source did not take over: \(holders(admin))")
         let handedOver = now(admin) - cutAt
-        stop.stop()
-        done.wait()
-        #expect(waitUntil(120) { workload.differences(admin).isEmpty }, "replicas differ: \(workload.differences(admin))")
+        endWorkload(stop, done, admin)
         #expect(waitUntil(Self.lease.seconds + Self.lease.check + 10) {
             let standing = httpRequest("http://127.0.0.1:\(adminPort("a", round: 0))/status").1
             return standing.contains(#""role":"standby""#) && standing.contains(#""leader":"b0""#) && !standing.contains(#""failure""#)
