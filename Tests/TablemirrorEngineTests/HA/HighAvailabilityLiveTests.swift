@@ -181,16 +181,18 @@ struct HighAvailabilityLiveTests {
         #expect(waitUntil(60) { targets.allSatisfy { holders(admin)[$0] == "a0" && lastCommit(admin, $0) != nil } }, "\(holders(admin))")
         let overSocket = try daemon("b", round: 0, throughSocket: true)
         usleep(1_000_000)
-        let handedOverAt = now(admin)
+        // Taken once the former leader has exited: a commit after it is the new leader's (the former one commits
+        // its last group while it stops).
         #expect(overTCP.stop() == 0)
+        let handedOverAt = now(admin)
         #expect(waitUntil(30) { targets.allSatisfy { holders(admin)[$0] == "b0" && (lastCommit(admin, $0) ?? 0) > handedOverAt } },
                 "the daemon reaching the targets through the socket did not take over and apply: \(holders(admin))")
         // The TCP session (this test's, tm@127.0.0.1, as the former leader's) is refused now.
         #expect(throws: MariaDBError.self) { try admin.execute("DELETE FROM \(workload.orders).items LIMIT 1") }
         let back = try daemon("a", round: 1)
         usleep(1_000_000)
-        let handedBackAt = now(admin)
         #expect(overSocket.stop() == 0)
+        let handedBackAt = now(admin)
         #expect(waitUntil(30) { targets.allSatisfy { holders(admin)[$0] == "a1" && (lastCommit(admin, $0) ?? 0) > handedBackAt } },
                 "the TCP daemon did not take the targets back: \(holders(admin))")
         endWorkload(stop, done, admin)
