@@ -31,6 +31,8 @@ public struct Configuration: Sendable, Equatable {
         /// The other servers of the source's replication topology (`source.servers` after the first): any of them
         /// may become the primary, and tablemirror follows it there by GTID.
         public var otherServers: [Server] = []
+        /// How copies take their snapshots' binlog positions (`source.snapshot`).
+        public var snapshot: ConsistentSnapshot.Method = .auto
 
         public init(server: Server, serverID: UInt32, otherServers: [Server] = []) {
             self.server = server

@@ -134,8 +134,21 @@ public struct ConfigurationParser {
     // MARK: Sections
 
     private func parseSource(_ node: Node) throws(ConfigurationError) -> Configuration.Source {
-        let keys = Self.serverKeys + ["server_id", "servers"]
+        let keys = Self.serverKeys + ["server_id", "servers", "snapshot"]
         let map = try fields(node, "source", allowed: keys)
+        var source = try parseSourceServers(map, node: node)
+        if let snapshotNode = map["snapshot"] {
+            let text = try string(snapshotNode, "source.snapshot")
+            guard let method = ConsistentSnapshot.Method(rawValue: text) else {
+                throw failure(snapshotNode, "source.snapshot", "'\(text)' is not auto or table-lock")
+            }
+            source.snapshot = method
+        }
+        return source
+    }
+
+    /// The source's server, or the servers of its topology (`servers:`).
+    private func parseSourceServers(_ map: [String: Node], node: Node) throws(ConfigurationError) -> Configuration.Source {
         let server = try parseServer(map, node: node, path: "source")
         let serverID = try integer(map["server_id"], "source.server_id", range: 1...Int(UInt32.max)) ?? 4242
         guard let list = map["servers"] else { return Configuration.Source(server: server, serverID: UInt32(serverID)) }

@@ -18,6 +18,8 @@ final class OnlineCopyDriver {
     /// The target's routes as of the reader's position (schema changes move, add and remove them).
     private var routes: [QualifiedTableName: ReplicationPlan.Route]
     private let sourceOptions: ConnectionOptions
+    /// How copies take their snapshots (`source.snapshot`).
+    private let snapshotMethod: ConsistentSnapshot.Method
     private let targetConnection: MariaDBConnection
     private var sourceConnection: MariaDBConnection?
     private var copies: [ActiveCopy] = []
@@ -66,12 +68,14 @@ final class OnlineCopyDriver {
         var rows: Int
         var estimatedRows: Int?
         var progress: ProgressReport
+        var lockHolds = LockHoldTimes()
     }
 
     init(plan: ReplicationPlan.TargetPlan, source: ConnectionOptions, target: ConnectionOptions, status: ReplicatorStatus,
          logger: Logger) throws {
         self.target = plan.target.name
         routes = plan.routes
+        snapshotMethod = plan.snapshot
         sourceOptions = source
         targetConnection = try MariaDBConnection(target)
         self.status = status
@@ -161,6 +165,7 @@ final class OnlineCopyDriver {
             } else {
                 // Only the first chunk of a rebuild carries the structure (a crash before it commits reads it again).
                 let open = try copy.reader.open(source: source, recreate: copy.recreate && suspended.contains(copy.reader.route.source))
+                copy.lockHolds.add(open.snapshot.lockHeldSeconds)
                 if open.format.keyColumns.isEmpty {
                     // Read whole once the reader is there: the copy is handed over from here on.
                     handedOver.insert(copy.generation + "|" + copy.reader.route.source.description)
@@ -181,7 +186,8 @@ final class OnlineCopyDriver {
         copy.rows += chunk.rowCount
         let table = routes[chunk.source].map { "\(target):\($0.apply.database).\($0.apply.table)" } ?? "\(chunk.source)"
         if let line = copy.progress.line(rows: copy.rows, finished: chunk.isLast) {
-            logger.info("copy of \(chunk.source) into \(table): \(line)")
+            let locks = chunk.isLast ? copy.lockHolds.summary.map { "; \($0)" } ?? "" : ""
+            logger.info("copy of \(chunk.source) into \(table): \(line)\(locks)")
         }
         status.update(target) { $0.copies[chunk.source.description] = chunk.isLast ? nil : copy.rows }
         if chunk.isLast {
@@ -216,7 +222,7 @@ final class OnlineCopyDriver {
             sourceConnection = source
             let restart = progress.state == .requested
             let estimate = restart || progress.estimatedRows == nil ? try TableSize.estimatedRows(route.source, on: source) : progress.estimatedRows
-            let reader = TableChunkReader(route: route, target: target)
+            let reader = TableChunkReader(route: route, target: target, snapshot: snapshotMethod)
             // A rebuild not yet begun in the target: the table's events wait for its first chunk.
             if progress.recreate && restart { suspended.insert(progress.source) }
             copies.append(ActiveCopy(reader: reader, lastKey: restart ? nil : progress.lastKey, onlyKeys: progress.onlyKeys,

@@ -14,10 +14,13 @@ struct TableChunkReader {
     var route: ReplicationPlan.Route
     let target: String
     var sizing = ChunkSizing(maxRows: Self.chunkRows, bytes: MemoryBudget.chunkBytes)
+    /// How each chunk's snapshot finds its binlog position.
+    let snapshotMethod: ConsistentSnapshot.Method
 
-    init(route: ReplicationPlan.Route, target: String) {
+    init(route: ReplicationPlan.Route, target: String, snapshot: ConsistentSnapshot.Method = .auto) {
         self.route = route
         self.target = target
+        snapshotMethod = snapshot
     }
 
     /// A snapshot open on the source connection, with the table's columns as of its position and, for a rebuild,
@@ -33,7 +36,7 @@ struct TableChunkReader {
     /// the snapshot ends, so structure and rows agree.
     func open(source: MariaDBConnection, recreate: Bool) throws -> OpenRead {
         try source.execute("SET SESSION time_zone = '+00:00'")
-        let snapshot = try ConsistentSnapshot.begin(on: source)
+        let snapshot = try ConsistentSnapshot.begin(on: source, tables: [route.source], method: snapshotMethod)
         do {
             let format = try SnapshotRowFormat.read(route.source, from: source)
             var recreated: TableChunk.RecreatedTable?

@@ -35,7 +35,7 @@ public enum TargetReseed {
         let previous = try CheckpointStore.read(target: name, from: target)
         // The position first, then the comparisons: a schema change after the position is then either replayed
         // onto a replica that still needs it, or found as a difference (and the replica rebuilt).
-        let snapshot = try ConsistentSnapshot.begin(on: source)
+        let snapshot = try ConsistentSnapshot.begin(on: source, tables: [], method: configuration.source.snapshot)
         try source.execute("COMMIT")
         let checkpoint = Checkpoint(position: snapshot.position, gtid: snapshot.gtidPosition, sourceTimestamp: snapshot.takenAt)
         if let previous, !previous.position.isBefore(checkpoint.position) {

@@ -8,10 +8,14 @@ enum InitialCopy {
     static let rowsPerStatement = 1_000
 
     static func run(routes: [ReplicationPlan.Route], source: MariaDBConnection, target: MariaDBConnection,
-                    logger: Logger, target name: String) throws -> ConsistentSnapshot {
+                    snapshot method: ConsistentSnapshot.Method, logger: Logger, target name: String) throws -> ConsistentSnapshot {
         // TIMESTAMPs are read and written as UTC text (the applier's session is UTC too).
         try source.execute("SET SESSION time_zone = '+00:00'")
-        let snapshot = try ConsistentSnapshot.begin(on: source)
+        let snapshot = try ConsistentSnapshot.begin(on: source, tables: Array(Set(routes.map(\.source))).sorted { $0.description < $1.description },
+                                                    method: method)
+        if let held = snapshot.lockHeldSeconds {
+            logger.info("initial copy into \(name): \(routes.count) tables locked \(String(format: "%.1f", held * 1000)) ms for the snapshot")
+        }
         defer { try? source.execute("COMMIT") }
         for route in routes.sorted(by: { $0.source.description < $1.source.description }) {
             try ReplicaTableSetup.create(route, source: source, target: target, targetName: name)

@@ -16,6 +16,8 @@ public struct ReplicationPlan: Sendable {
     public struct TargetPlan: Sendable {
         public var target: Configuration.Target
         public var routes: [QualifiedTableName: Route]
+        /// How this target's copies take their snapshots (`source.snapshot`).
+        public var snapshot: ConsistentSnapshot.Method = .auto
     }
 
     public var targets: [TargetPlan]
@@ -33,7 +35,7 @@ public struct ReplicationPlan: Sendable {
     /// Lists the source's tables, matches them against the mappings, and reads each table's key.
     public static func resolve(_ configuration: Configuration, source: MariaDBConnection) throws -> ReplicationPlan {
         let tables = try sourceTables(source)
-        var targets = configuration.targets.map { TargetPlan(target: $0, routes: [:]) }
+        var targets = configuration.targets.map { TargetPlan(target: $0, routes: [:], snapshot: configuration.source.snapshot) }
         for name in tables {
             guard configuration.mappings.contains(where: { $0.source.matches(database: name.database, table: name.table) }) else { continue }
             let key = try SchemaHintLoader.load(name, from: source)?.primaryKey ?? []

@@ -24,7 +24,7 @@ extension TargetApplier {
         onCopy()
         let snapshotConnection = try source()
         let snapshot = try InitialCopy.run(routes: Array(plan.routes.values), source: snapshotConnection, target: connection,
-                                           logger: logger, target: name)
+                                           snapshot: plan.snapshot, logger: logger, target: name)
         let start = Checkpoint(position: snapshot.position, gtid: snapshot.gtidPosition, sourceTimestamp: snapshot.takenAt)
         // Each replica's structure enters the history with the checkpoint: a restart then knows every replica
         // even when its source table was renamed or dropped since (the stream's RENAME or DROP must find it).

@@ -13,9 +13,26 @@ public struct ConsistentSnapshot: Sendable, Equatable {
     /// through it, which the lag of a target fresh from its initial copy counts from.
     public var takenAt: UInt32 = 0
 
-    /// Opens the snapshot transaction on `connection`; read the tables through it, then COMMIT to release it.
-    public static func begin(on connection: MariaDBConnection) throws(EngineError) -> ConsistentSnapshot {
+    /// How long the tables were locked to take it (`table-lock` method only).
+    public var lockHeldSeconds: Double?
+
+    /// How a snapshot's binlog position is found.
+    public enum Method: String, Sendable, Equatable {
+        /// MariaDB's snapshot position where the server has it, the table lock elsewhere.
+        case auto
+        /// The tables to be read are locked (`LOCK TABLES … READ`) on a second connection while the snapshot opens
+        /// and the binlog position is read, then unlocked: they cannot change between the view and the position.
+        /// The way for servers without MariaDB's snapshot position (MySQL); forced on MariaDB to test it.
+        case tableLock = "table-lock"
+    }
+
+    /// Opens the snapshot transaction on `connection`; read `tables` through it, then COMMIT to release it.
+    public static func begin(on connection: MariaDBConnection, tables: [QualifiedTableName],
+                             method: Method = .auto) throws(EngineError) -> ConsistentSnapshot {
         do {
+            if method == .tableLock || !connection.isMariaDB {
+                return try beginUnderTableLock(on: connection, tables: tables)
+            }
             try connection.execute("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ")
             try connection.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY")
             let status = try connection.query("SHOW STATUS LIKE 'binlog_snapshot_%'")
@@ -30,8 +47,8 @@ public struct ConsistentSnapshot: Sendable, Equatable {
                     "\(connection.options): the server reports no binlog snapshot position (MariaDB with log_bin is needed)")
             }
             let gtid = try? connection.query("SELECT BINLOG_GTID_POS(\(SQLLiteral.quotedString(file)), \(offset))").string(0, 0)
-            let now = try connection.query("SELECT UNIX_TIMESTAMP()").string(0, 0).flatMap { UInt32($0) } ?? 0
-            return ConsistentSnapshot(position: BinlogPosition(file: file, offset: offset), gtidPosition: gtid ?? nil, takenAt: now)
+            return ConsistentSnapshot(position: BinlogPosition(file: file, offset: offset), gtidPosition: gtid ?? nil,
+                                      takenAt: try now(connection))
         } catch let error as MariaDBError {
             throw .database(error)
         } catch let error as EngineError {
@@ -39,5 +56,41 @@ public struct ConsistentSnapshot: Sendable, Equatable {
         } catch {
             throw .invalidArgument("\(error)")
         }
+    }
+
+    /// The lock lives on a connection of its own: starting a transaction releases a session's own table locks.
+    /// While it is held, no transaction can write the tables, and every one that had written them has committed
+    /// (LOCK TABLES waits for them): the view opened then holds all of their changes, and the binlog's head read
+    /// then lies after all of them and before any later one.
+    private static func beginUnderTableLock(on connection: MariaDBConnection, tables: [QualifiedTableName]) throws -> ConsistentSnapshot {
+        let lock = try MariaDBConnection(connection.options)
+        defer { lock.close() }
+        if !tables.isEmpty {
+            try lock.execute("LOCK TABLES " + tables.map { "\($0.quoted) READ" }.joined(separator: ", "))
+        }
+        // Held from here: the wait for the lock (for open transactions that wrote the tables) is not counted.
+        let started = ContinuousClock.now
+        defer { try? lock.execute("UNLOCK TABLES") }
+        try connection.execute("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        try connection.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY")
+        var head: SourceHead
+        do {
+            head = try SourceHead.read(connection)
+            // The GTID position exactly at the head read (`@@gtid_binlog_pos` may already be further on).
+            if connection.isMariaDB {
+                head.gtid = try connection.query("SELECT BINLOG_GTID_POS(\(SQLLiteral.quotedString(head.position.file)), \(head.position.offset))").string(0, 0)
+            }
+        } catch {
+            try? connection.execute("ROLLBACK")
+            throw error
+        }
+        try lock.execute("UNLOCK TABLES")
+        let held = ContinuousClock.now - started
+        return ConsistentSnapshot(position: head.position, gtidPosition: head.gtid, takenAt: try now(connection),
+                                  lockHeldSeconds: tables.isEmpty ? nil : Double(held.components.seconds) + Double(held.components.attoseconds) / 1e18)
+    }
+
+    private static func now(_ connection: MariaDBConnection) throws -> UInt32 {
+        try connection.query("SELECT UNIX_TIMESTAMP()").string(0, 0).flatMap { UInt32($0) } ?? 0
     }
 }

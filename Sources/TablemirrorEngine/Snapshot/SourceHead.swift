@@ -7,11 +7,35 @@ public struct SourceHead: Sendable, Equatable {
     public var gtid: String?
 
     public static func read(_ source: MariaDBConnection) throws -> SourceHead {
-        let status = try source.query("SHOW MASTER STATUS")
+        let statement = statusStatement(source)
+        let status = try source.query(statement)
         guard !status.rows.isEmpty, let file = status.string(0, 0), let offset = status.string(0, 1).flatMap({ UInt64($0) }) else {
-            throw EngineError.invalidArgument("\(source.options): SHOW MASTER STATUS returned nothing (is log_bin on?)")
+            throw EngineError.invalidArgument("\(source.options): \(statement) returned nothing (is log_bin on?)")
         }
-        let gtid = source.isMariaDB ? (try? source.query("SELECT @@gtid_binlog_pos").string(0, 0)) ?? nil : nil
+        // MySQL reports its executed GTID set in the same row (`Executed_Gtid_Set`), so it matches the position.
+        let gtid = source.isMariaDB ? (try? source.query("SELECT @@gtid_binlog_pos").string(0, 0)) ?? nil
+            : status.string(0, "Executed_Gtid_Set").map { $0.filter { $0 != "\n" } }
         return SourceHead(position: BinlogPosition(file: file, offset: offset), gtid: gtid)
+    }
+
+    /// MySQL 8.4 removed `SHOW MASTER STATUS` for `SHOW BINARY LOG STATUS` (8.2+); MariaDB keeps the old name.
+    static func statusStatement(_ source: MariaDBConnection) -> String {
+        source.isMariaDB || !MySQLVersion(source.serverVersion).isAtLeast(8, 2) ? "SHOW MASTER STATUS" : "SHOW BINARY LOG STATUS"
+    }
+}
+
+/// A MySQL server version's numbers, for choosing statements.
+struct MySQLVersion: Equatable {
+    var major = 0, minor = 0, patch = 0
+
+    init(_ text: String) {
+        let numbers = text.split(whereSeparator: { !$0.isNumber }).prefix(3).map { Int($0) ?? 0 }
+        if numbers.count > 0 { major = numbers[0] }
+        if numbers.count > 1 { minor = numbers[1] }
+        if numbers.count > 2 { patch = numbers[2] }
+    }
+
+    func isAtLeast(_ major: Int, _ minor: Int) -> Bool {
+        (self.major, self.minor) >= (major, minor)
     }
 }

@@ -114,6 +114,14 @@ struct ConfigurationParserTests {
         #expect(error(stray) != nil)
     }
 
+    @Test func theSnapshotMethodIsAutoUnlessTheTableLockIsForced() throws {
+        #expect(try parse(minimal).source.snapshot == .auto)
+        let forced = minimal.replacingOccurrences(of: "server_id: 4242 }", with: "server_id: 4242, snapshot: table-lock }")
+        #expect(try parse(forced).source.snapshot == .tableLock)
+        let wrong = minimal.replacingOccurrences(of: "server_id: 4242 }", with: "server_id: 4242, snapshot: flush }")
+        #expect(error(wrong)?.key == "source.snapshot")
+    }
+
     @Test func brokenYAMLSaysWhere() {
         let found = error("source: { host: 127.0.0.1\ntargets: [")
         #expect(found?.line != nil)

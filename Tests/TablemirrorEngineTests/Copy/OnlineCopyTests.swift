@@ -36,11 +36,13 @@ struct OnlineCopyTests {
         #expect((progress?.chunks ?? 0) >= 15, "30,000 rows should take several chunks")
     }
 
-    @Test func aResyncRepairsAHandDamagedReplicaWhileChangesContinue() throws {
+    /// With MariaDB's snapshot position, and with the table-lock method (MySQL's) forced.
+    @Test(arguments: [ConsistentSnapshot.Method.auto, .tableLock])
+    func aResyncRepairsAHandDamagedReplicaWhileChangesContinue(snapshot: ConsistentSnapshot.Method) throws {
         let admin = try TestServer.connect()
         try fixture.setUp(admin)
         defer { fixture.tearDown(admin) }
-        let running = RunningReplicator(try fixture.configuration(["small", "big"]), targets: [name: TestServer.options()], source: TestServer.options())
+        let running = RunningReplicator(try fixture.configuration(["small", "big"], snapshot: snapshot), targets: [name: TestServer.options()], source: TestServer.options())
         defer { running.stop() }
         #expect(waitUntil(60) { running.status.snapshot()[name]?.state == .streaming })
         // An administrator damages the replica: rows deleted, changed and added.

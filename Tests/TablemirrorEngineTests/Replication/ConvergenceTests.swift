@@ -13,7 +13,11 @@ import TestSupport
 struct ConvergenceTests {
     let workload = ProductWorkload(id: UInt32.random(in: 0..<UInt32.max))
 
-    @Test func randomWorkloadConverges() throws {
+    /// With MariaDB's snapshot position, and with the table-lock method (MySQL's) forced.
+    @Test(arguments: [ConsistentSnapshot.Method.auto, .tableLock])
+    func randomWorkloadConverges(snapshot: ConsistentSnapshot.Method) throws {
+        var workload = self.workload
+        workload.snapshot = snapshot
         let admin = try TestServer.connect()
         try admin.execute(workload.schema)
         defer { workload.removeEverything(admin) }

@@ -12,8 +12,11 @@ import TestSupport
 struct CrashSafetyTests {
     let workload = ProductWorkload(id: UInt32.random(in: 0..<UInt32.max))
 
-    @Test(.enabled(if: DaemonProcess.isBuilt))
-    func killedTenTimesConvergesWithoutDuplicates() throws {
+    /// With MariaDB's snapshot position, and with the table-lock method (MySQL's) forced.
+    @Test(.enabled(if: DaemonProcess.isBuilt), arguments: [ConsistentSnapshot.Method.auto, .tableLock])
+    func killedTenTimesConvergesWithoutDuplicates(snapshot: ConsistentSnapshot.Method) throws {
+        var workload = self.workload
+        workload.snapshot = snapshot
         let admin = try TestServer.connect()
         try admin.execute(workload.schema)
         defer { workload.removeEverything(admin) }

@@ -13,18 +13,18 @@ struct BigTableFixture {
     var target: String { "tm_\(prefix)_tgt_\(id)" }
     var name: String { "\(prefix)_\(id)" }
 
-    func configuration(_ tables: [String]) throws -> Configuration {
-        try ConfigurationParser(file: "\(prefix).yaml").parse(yaml(tables))
+    func configuration(_ tables: [String], snapshot: ConsistentSnapshot.Method = .auto) throws -> Configuration {
+        try ConfigurationParser(file: "\(prefix).yaml").parse(yaml(tables, snapshot: snapshot))
     }
 
     /// The configuration file's text: the test server for source and target (with `tls`, a `tls:` value, on
     /// both), `extra` appended.
-    func yaml(_ tables: [String], extra: String = "", tls: String? = nil) -> String {
+    func yaml(_ tables: [String], extra: String = "", tls: String? = nil, snapshot: ConsistentSnapshot.Method = .auto) -> String {
         let server = TestServer.options()
         let login = "host: \(server.host), port: \(server.port), user: \(server.user), password_env: TM_TEST_PASSWORD"
             + (tls.map { ", tls: \($0)" } ?? "")
         return """
-            source: { \(login), server_id: \(9000 + id % 1000) }
+            source: { \(login), server_id: \(9000 + id % 1000), snapshot: \(snapshot.rawValue) }
             targets: { \(name): { \(login), database: \(target) } }
             mappings: [\(tables.map { "{ source: \(source).\($0), targets: [\(name)] }" }.joined(separator: ", "))]
             \(extra)

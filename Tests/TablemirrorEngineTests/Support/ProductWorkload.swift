@@ -15,6 +15,8 @@ struct ProductWorkload {
     var ordersTarget: String { "w_orders_\(id)" }
     var purchasingTarget: String { "w_purchasing_\(id)" }
     static let bigTransactionRows = 200_000
+    /// How the daemon's copies take their snapshots (`source.snapshot`).
+    var snapshot = ConsistentSnapshot.Method.auto
 
     var schema: String {
         """
@@ -38,7 +40,7 @@ struct ProductWorkload {
     var configuration: String {
         let user = TestServer.options()
         return """
-            source: { host: \(user.host), port: \(user.port), user: \(user.user), password_env: TM_TEST_PASSWORD, server_id: \(5000 + id % 1000) }
+            source: { host: \(user.host), port: \(user.port), user: \(user.user), password_env: TM_TEST_PASSWORD, server_id: \(5000 + id % 1000), snapshot: \(snapshot.rawValue) }
             targets:
               \(ordersTarget): { host: \(user.host), port: \(user.port), user: \(user.user), password_env: TM_TEST_PASSWORD, database: \(orders) }
               \(purchasingTarget): { host: \(user.host), port: \(user.port), user: \(user.user), password_env: TM_TEST_PASSWORD, database: \(purchasing) }
