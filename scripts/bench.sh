@@ -22,6 +22,11 @@
 #            BENCH_APPLY_TIMEOUT (900), and BENCH_WRITE, BENCH_REF as above (details: scripts/bench/apply.sh).
 #   guards   what the read-only triggers cost per row (none, the earlier user-name test, the exact-account
 #            test), on one server on 127.0.0.1:33091 (scripts/bench/guards.sh). Writes <!-- guards:begin/end -->.
+#   ha       the fence's cost per transaction (with and without `ha:`) and takeover times after SIGKILL and SIGTERM of
+#            the leader; servers on 127.0.0.1:33101-33102 (scripts/bench/ha.sh). Writes <!-- ha:begin/end -->.
+#   snapshot what the table-lock snapshot method costs (`source.snapshot: table-lock`): lock hold times per chunk and
+#            resync time against MariaDB's snapshot position, under a writer; servers on 127.0.0.1:33111-33112
+#            (scripts/bench/snapshot.sh; knobs BENCH_SNAPSHOT_ROWS, BENCH_SNAPSHOT_ROUNDS). Writes <!-- snapshot:begin/end -->.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -33,7 +38,7 @@ log() { echo "bench.sh: $*" >&2; }
 
 usage() {
     echo "usage: scripts/bench.sh BENCHMARK" >&2
-    echo "benchmarks: decode apply guards ha" >&2
+    echo "benchmarks: decode apply guards ha snapshot" >&2
 }
 
 export TM_SERVERS_DIR=${TM_SERVERS_DIR:-/tmp/tablemirror-servers}
@@ -450,6 +455,12 @@ case "$benchmark" in
         # shellcheck source=bench/ha.sh
         source scripts/bench/ha.sh
         bench_ha
+        ;;
+    snapshot)
+        work=$(mktemp -d /tmp/tablemirror-bench.XXXXXX)
+        # shellcheck source=bench/snapshot.sh
+        source scripts/bench/snapshot.sh
+        bench_snapshot
         ;;
     ""|-h|--help)
         usage
