@@ -22,6 +22,8 @@ final class OnlineCopyDriver {
     private let snapshotMethod: ConsistentSnapshot.Method
     private let targetConnection: MariaDBConnection
     private var sourceConnection: MariaDBConnection?
+    /// Where chunks' snapshots take their table lock (`table-lock` method): one connection for all of them.
+    private var lockConnection: MariaDBConnection?
     private var copies: [ActiveCopy] = []
     /// A read at a position the reader has not reached yet.
     private var held: HeldRead?
@@ -157,14 +159,18 @@ final class OnlineCopyDriver {
     private func readNext() throws -> HeldRead? {
         let source = try sourceConnection ?? MariaDBConnection(sourceOptions)
         sourceConnection = source
+        if lockConnection == nil, ConsistentSnapshot.needsTableLock(snapshotMethod, on: source) {
+            lockConnection = try MariaDBConnection(sourceOptions)
+        }
         var copy = copies[0]
         let chunk: TableChunk
         do {
             if let keys = copy.onlyKeys {
-                chunk = try copy.reader.rows(withKeys: keys, generation: copy.generation, source: source)
+                chunk = try copy.reader.rows(withKeys: keys, generation: copy.generation, source: source, lock: lockConnection)
             } else {
                 // Only the first chunk of a rebuild carries the structure (a crash before it commits reads it again).
-                let open = try copy.reader.open(source: source, recreate: copy.recreate && suspended.contains(copy.reader.route.source))
+                let open = try copy.reader.open(source: source, lock: lockConnection,
+                                                recreate: copy.recreate && suspended.contains(copy.reader.route.source))
                 copy.lockHolds.add(open.snapshot.lockHeldSeconds)
                 if open.format.keyColumns.isEmpty {
                     // Read whole once the reader is there: the copy is handed over from here on.

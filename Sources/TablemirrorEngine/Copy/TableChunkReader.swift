@@ -34,9 +34,10 @@ struct TableChunkReader {
     /// Opens a fresh snapshot and reads the table's structure in it. A table changed after the snapshot began
     /// refuses the read (ER_TABLE_DEF_CHANGED); once read, the snapshot's metadata lock keeps it unchanged until
     /// the snapshot ends, so structure and rows agree.
-    func open(source: MariaDBConnection, recreate: Bool) throws -> OpenRead {
+    /// - Parameter lock: the connection the table lock is taken on (`table-lock` method), kept by the caller.
+    func open(source: MariaDBConnection, lock: MariaDBConnection? = nil, recreate: Bool) throws -> OpenRead {
         try source.execute("SET SESSION time_zone = '+00:00'")
-        let snapshot = try ConsistentSnapshot.begin(on: source, tables: [route.source], method: snapshotMethod)
+        let snapshot = try ConsistentSnapshot.begin(on: source, tables: [route.source], method: snapshotMethod, lock: lock)
         do {
             let format = try SnapshotRowFormat.read(route.source, from: source)
             var recreated: TableChunk.RecreatedTable?
@@ -132,8 +133,9 @@ struct TableChunkReader {
     }
 
     /// A repair: the rows with these keys as the source has them (absent ones deleted), as one chunk.
-    func rows(withKeys keys: [[String]], generation: String, source: MariaDBConnection) throws -> TableChunk {
-        let read = try open(source: source, recreate: false)
+    func rows(withKeys keys: [[String]], generation: String, source: MariaDBConnection,
+              lock: MariaDBConnection? = nil) throws -> TableChunk {
+        let read = try open(source: source, lock: lock, recreate: false)
         defer { close(source: source) }
         let format = read.format
         guard !format.keyColumns.isEmpty, keys.allSatisfy({ $0.count == format.keyColumns.count }) else {

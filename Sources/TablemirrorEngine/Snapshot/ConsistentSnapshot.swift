@@ -27,11 +27,13 @@ public struct ConsistentSnapshot: Sendable, Equatable {
     }
 
     /// Opens the snapshot transaction on `connection`; read `tables` through it, then COMMIT to release it.
-    public static func begin(on connection: MariaDBConnection, tables: [QualifiedTableName],
-                             method: Method = .auto) throws(EngineError) -> ConsistentSnapshot {
+    /// - Parameter lock: a connection to the same server to take the table lock on, kept by a caller that takes
+    ///   many snapshots (nil: one is opened for this snapshot).
+    public static func begin(on connection: MariaDBConnection, tables: [QualifiedTableName], method: Method = .auto,
+                             lock: MariaDBConnection? = nil) throws(EngineError) -> ConsistentSnapshot {
         do {
-            if method == .tableLock || !connection.isMariaDB {
-                return try beginUnderTableLock(on: connection, tables: tables)
+            if needsTableLock(method, on: connection) {
+                return try beginUnderTableLock(on: connection, tables: tables, lock: lock)
             }
             try connection.execute("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ")
             try connection.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY")
@@ -62,9 +64,15 @@ public struct ConsistentSnapshot: Sendable, Equatable {
     /// While it is held, no transaction can write the tables, and every one that had written them has committed
     /// (LOCK TABLES waits for them): the view opened then holds all of their changes, and the binlog's head read
     /// then lies after all of them and before any later one.
-    private static func beginUnderTableLock(on connection: MariaDBConnection, tables: [QualifiedTableName]) throws -> ConsistentSnapshot {
-        let lock = try MariaDBConnection(connection.options)
-        defer { lock.close() }
+    /// Whether snapshots on this server with this method take the table lock.
+    public static func needsTableLock(_ method: Method, on connection: MariaDBConnection) -> Bool {
+        method == .tableLock || !connection.isMariaDB
+    }
+
+    private static func beginUnderTableLock(on connection: MariaDBConnection, tables: [QualifiedTableName],
+                                            lock kept: MariaDBConnection?) throws -> ConsistentSnapshot {
+        let lock = try kept ?? MariaDBConnection(connection.options)
+        defer { if kept == nil { lock.close() } }
         if !tables.isEmpty {
             try lock.execute("LOCK TABLES " + tables.map { "\($0.quoted) READ" }.joined(separator: ", "))
         }
