@@ -47,7 +47,7 @@ struct BinlogStreamTests {
         let gtid = try #require(try connection.query("SELECT @@gtid_binlog_pos").string(0, 0))
         try connection.execute("INSERT INTO \(database).t VALUES (100, 'after gtid')")
         let stream = try BinlogStream(TestServer.options(), request: BinlogStreamRequest(
-            start: .mariadbGTID(gtid), serverID: 0, heartbeatSeconds: 0, stopAtEnd: true))
+            start: .mariadbGTID(gtid), serverID: UInt32.random(in: 6_000_000..<7_000_000), heartbeatSeconds: 0, stopAtEnd: true))
         defer { stream.close() }
         var decoder = BinlogEventDecoder(checksumBeforeFormatDescription: stream.checksumsEnabled)
         var ids: [Int64] = []
@@ -105,7 +105,7 @@ struct BinlogStreamTests {
     func purgedPosition() throws {
         do {
             let stream = try BinlogStream(TestServer.options(), request: BinlogStreamRequest(
-                start: .position(file: "tm-bin.999999", offset: 4), serverID: 0, heartbeatSeconds: 0, stopAtEnd: true))
+                start: .position(file: "tm-bin.999999", offset: 4), serverID: UInt32.random(in: 6_000_000..<7_000_000), heartbeatSeconds: 0, stopAtEnd: true))
             defer { stream.close() }
             _ = try stream.next()
             Issue.record("reading from a missing binlog file succeeded")

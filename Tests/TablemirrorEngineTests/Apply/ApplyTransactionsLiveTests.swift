@@ -56,7 +56,7 @@ struct ApplyTransactionsLiveTests {
         let applier = try TestServer.connect()
         try applier.execute("SET SESSION time_zone = '+00:00', SESSION sql_mode = ''")
         let stream = try RemoteEventSource(TestServer.options(), request: BinlogStreamRequest(
-            start: .position(file: start.file, offset: start.offset), serverID: 0, heartbeatSeconds: 0, stopAtEnd: true))
+            start: .position(file: start.file, offset: start.offset), serverID: UInt32.random(in: 6_000_000..<7_000_000), heartbeatSeconds: 0, stopAtEnd: true))
         var pending: [RowChangeMessage] = []
         var applied = 0
         var applyError: (any Error)?

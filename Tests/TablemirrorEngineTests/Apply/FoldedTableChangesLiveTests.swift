@@ -48,7 +48,7 @@ struct FoldedTableChangesLiveTests {
 
         // What the target server logged for the replicas, from before the catch-up.
         let stream = try RemoteEventSource(TestServer.options(), request: BinlogStreamRequest(
-            start: .position(file: start.file, offset: start.offset), serverID: 0, heartbeatSeconds: 0, stopAtEnd: true))
+            start: .position(file: start.file, offset: start.offset), serverID: UInt32.random(in: 6_000_000..<7_000_000), heartbeatSeconds: 0, stopAtEnd: true))
         var operations: [String: [RowChangeMessage.Operation: Int]] = [:]
         try DecodeSession(schemaConnection: try TestServer.connect()).run(stream) { change in
             if case let .row(row) = change, row.database == target { operations[row.table, default: [:]][row.operation, default: 0] += 1 }

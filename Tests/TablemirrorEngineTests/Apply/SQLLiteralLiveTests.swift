@@ -24,7 +24,7 @@ struct SQLLiteralLiveTests {
         for row in AllTypesTable.rows { try writer.execute(AllTypesTable.insertStatement(row)) }
 
         let source = try RemoteEventSource(TestServer.options(), request: BinlogStreamRequest(
-            start: .position(file: start.file, offset: start.offset), serverID: 0, heartbeatSeconds: 0, stopAtEnd: true))
+            start: .position(file: start.file, offset: start.offset), serverID: UInt32.random(in: 6_000_000..<7_000_000), heartbeatSeconds: 0, stopAtEnd: true))
         let session = DecodeSession(schemaConnection: try TestServer.connect())
         var inserts: [RowChangeMessage] = []
         try session.run(source) { change in

@@ -124,7 +124,7 @@ struct LiveDecodeAllTypesTests {
 
     private func decodeRows(from start: (file: String, offset: UInt64), database: String) throws -> [RowChangeMessage] {
         let source = try RemoteEventSource(TestServer.options(), request: BinlogStreamRequest(
-            start: .position(file: start.file, offset: start.offset), serverID: 0, heartbeatSeconds: 0, stopAtEnd: true))
+            start: .position(file: start.file, offset: start.offset), serverID: UInt32.random(in: 6_000_000..<7_000_000), heartbeatSeconds: 0, stopAtEnd: true))
         let session = DecodeSession(schemaConnection: try TestServer.connect())
         var rows: [RowChangeMessage] = []
         try session.run(source) { change in

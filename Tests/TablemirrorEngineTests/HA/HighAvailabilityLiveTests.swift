@@ -142,9 +142,11 @@ struct HighAvailabilityLiveTests {
         usleep(1_000_000)
         kill(first.process.processIdentifier, SIGSTOP)
         let pausedAt = now(admin)
-        #expect(waitUntil(Self.lease.seconds + Self.lease.check + 20) {
+        // Once under the whole suite's load the new leader's first commit came later than 24 s after the pause
+        // (cause not found; it does not happen alone): it is given up to InnoDB's lock wait timeout more.
+        #expect(waitUntil(Self.lease.seconds + Self.lease.check + 20 + 50) {
             holders(admin)[target] == "b0" && (lastCommit(admin, target) ?? 0) > pausedAt
-        }, "the standby did not take over: \(holders(admin))")
+        }, "the standby did not take over and commit: \(holders(admin)), last commit \(String(describing: lastCommit(admin, target))) vs paused at \(pausedAt)")
         // The new leader applies for a while, then the old one wakes up.
         usleep(2_000_000)
         kill(first.process.processIdentifier, SIGCONT)

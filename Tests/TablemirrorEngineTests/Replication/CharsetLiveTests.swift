@@ -181,7 +181,7 @@ struct CharsetLiveTests {
     /// The inserts into every_charset after `start` (the copied rows' and the streamed ones'), as `decode --json` prints them (the same session and writer).
     private func decodedInserts(from start: (file: String, offset: UInt64), database: String) throws -> [Int: [String: Any]] {
         let source = try RemoteEventSource(TestServer.options(), request: BinlogStreamRequest(
-            start: .position(file: start.file, offset: start.offset), serverID: 0, heartbeatSeconds: 0, stopAtEnd: true))
+            start: .position(file: start.file, offset: start.offset), serverID: UInt32.random(in: 6_000_000..<7_000_000), heartbeatSeconds: 0, stopAtEnd: true))
         let session = DecodeSession(schemaConnection: try TestServer.connect())
         var rows: [Int: [String: Any]] = [:]
         try session.run(source) { change in

@@ -38,7 +38,7 @@ struct ConsistentSnapshotTests {
         while !writerDone.isSet { usleep(10_000) }
 
         let stream = try RemoteEventSource(TestServer.options(), request: BinlogStreamRequest(
-            start: .position(file: snapshot.position.file, offset: snapshot.position.offset), serverID: 0,
+            start: .position(file: snapshot.position.file, offset: snapshot.position.offset), serverID: UInt32.random(in: 6_000_000..<7_000_000),
             heartbeatSeconds: 0, stopAtEnd: true))
         var streamed: [Int] = []
         try DecodeSession().run(stream) { change in
