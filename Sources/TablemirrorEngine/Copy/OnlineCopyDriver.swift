@@ -188,6 +188,11 @@ final class OnlineCopyDriver {
             logger.debug("copy of \(copy.reader.route.source) into \(target) waits for the stream: \(error)")
             pausedUntil = Date().addingTimeInterval(Self.pollInterval)
             return nil
+        } catch let EngineError.database(error) where error.code == 1205 {
+            // The table lock of a `table-lock` snapshot waited too long for a writer's open transaction.
+            logger.info("copy of \(copy.reader.route.source) into \(target) waits: the table could not be locked for its snapshot (\(error))")
+            pausedUntil = Date().addingTimeInterval(Self.pollInterval)
+            return nil
         }
         copy.rows += chunk.rowCount
         let table = routes[chunk.source].map { "\(target):\($0.apply.database).\($0.apply.table)" } ?? "\(chunk.source)"

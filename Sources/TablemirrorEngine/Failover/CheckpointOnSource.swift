@@ -21,7 +21,14 @@ struct CheckpointOnSource: Equatable {
                        failover: Bool) throws -> CheckpointOnSource {
         let source = try MariaDBConnection(options)
         defer { source.close() }
-        guard source.isMariaDB else { return CheckpointOnSource(position: checkpoint.position, gtid: nil) }
+        guard source.isMariaDB else {
+            // A MySQL checkpoint's file and offset cannot be told from another server's of the same name yet.
+            if failover {
+                throw CheckpointNotOnSource(server: options.description, reason:
+                    "source failover (source.servers) follows MariaDB sources only; list one MySQL server")
+            }
+            return CheckpointOnSource(position: checkpoint.position, gtid: nil)
+        }
         let recorded = checkpoint.gtid.flatMap(MariaDBGTIDPosition.init)
         guard failover else {
             // One server: the checkpoint's position is its own. The GTID position is read from it only when the

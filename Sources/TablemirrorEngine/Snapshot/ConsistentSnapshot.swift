@@ -74,6 +74,9 @@ public struct ConsistentSnapshot: Sendable, Equatable {
         let lock = try kept ?? MariaDBConnection(connection.options)
         defer { if kept == nil { lock.close() } }
         if !tables.isEmpty {
+            // A writer's long open transaction must not make the lock (and every writer queued behind it) wait long:
+            // the copy gives up after 2 s (error 1205) and tries again later.
+            try lock.execute("SET SESSION lock_wait_timeout = 2")
             try lock.execute("LOCK TABLES " + tables.map { "\($0.quoted) READ" }.joined(separator: ", "))
         }
         // Held from here: the wait for the lock (for open transactions that wrote the tables) is not counted.
@@ -84,16 +87,17 @@ public struct ConsistentSnapshot: Sendable, Equatable {
         var head: SourceHead
         do {
             head = try SourceHead.read(connection)
-            // The GTID position exactly at the head read (`@@gtid_binlog_pos` may already be further on).
-            if connection.isMariaDB {
-                head.gtid = try connection.query("SELECT BINLOG_GTID_POS(\(SQLLiteral.quotedString(head.position.file)), \(head.position.offset))").string(0, 0)
-            }
         } catch {
             try? connection.execute("ROLLBACK")
             throw error
         }
         try lock.execute("UNLOCK TABLES")
         let held = ContinuousClock.now - started
+        // The GTID position exactly at the head read (`@@gtid_binlog_pos` may already be further on), once the
+        // tables are free again: the position is fixed, and the server scans its binlog file to answer.
+        if connection.isMariaDB {
+            head.gtid = try connection.query("SELECT BINLOG_GTID_POS(\(SQLLiteral.quotedString(head.position.file)), \(head.position.offset))").string(0, 0)
+        }
         return ConsistentSnapshot(position: head.position, gtidPosition: head.gtid, takenAt: try now(connection),
                                   lockHeldSeconds: tables.isEmpty ? nil : Double(held.components.seconds) + Double(held.components.attoseconds) / 1e18)
     }
