@@ -63,6 +63,22 @@ tablemirror="" # set by build_tablemirror
 # ---------------------------------------------------------------------------------------------------
 # Shared pieces
 
+# server_value NAME SQL: SQL run as root over server NAME's socket, tab-separated values without headers.
+server_value() { mariadb --no-defaults --socket="$TM_SERVERS_DIR/$1/mariadbd.sock" -uroot -N -B -e "$2"; }
+
+# bench_two_servers CLEANUP SOURCE SOURCE_PORT TARGET TARGET_PORT: the traps (CLEANUP on exit), the tools, the release
+# build, and a fresh source and target server.
+bench_two_servers() {
+    trap "$1" EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
+    ensure_tools
+    build_tablemirror
+    log "starting the source ($3) and the target ($5)"
+    bash scripts/mariadb-server.sh start "$2" "$3" --binlog-row-image=FULL >&2
+    bash scripts/mariadb-server.sh start "$4" "$5" >&2
+}
+
 ensure_tools() {
     tm_ensure_build_deps
     tm_ensure_packages time python3 python3-venv

@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # shellcheck disable=SC2154 # root, work, tablemirror, built_from, write_results: set by scripts/bench.sh
-# `scripts/bench.sh ha`, sourced by scripts/bench.sh (uses its helpers: die, log, ensure_tools, build_tablemirror,
-# median, ratio, write_section, $work, $root).
+# `scripts/bench.sh ha`, sourced by scripts/bench.sh (uses its helpers: die, log, ensure_tools, build_tablemirror, bench_two_servers,
+# server_value, median, ratio, write_section, $work, $root).
 #
 # What high availability costs and how fast it takes over, on one source (33101) and one target server (33102):
 # 1. The fence's cost: a backlog of small source transactions (one-row updates) caught up by a daemon without
@@ -25,9 +25,8 @@ ha_timeout=${BENCH_HA_TIMEOUT:-600}
 declare -A ha_pids=()
 
 hsql() { bash "$root/scripts/mariadb-server.sh" sql "$1" "$2"; }
-hval() { mariadb --no-defaults --socket="$TM_SERVERS_DIR/$1/mariadbd.sock" -uroot -N -B -e "$2"; }
 range_of() { printf '%s\n' "$@" | sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%s–%s", lo, hi }'; }
-target_now() { hval $ha_tgt "SELECT UNIX_TIMESTAMP(NOW(6))"; }
+target_now() { server_value $ha_tgt "SELECT UNIX_TIMESTAMP(NOW(6))"; }
 
 ha_cleanup() {
     local name
@@ -67,13 +66,13 @@ ha_stop() {
     unset "ha_pids[$1]"
 }
 
-checkpoint_of() { hval $ha_tgt "SELECT binlog_file, binlog_position FROM _tablemirror.checkpoint WHERE target = '$1'" 2>/dev/null || true; }
+checkpoint_of() { server_value $ha_tgt "SELECT binlog_file, binlog_position FROM _tablemirror.checkpoint WHERE target = '$1'" 2>/dev/null || true; }
 
 # ha_catch_up NAME TARGET: starts NAME, waits until TARGET's checkpoint reaches the source's head, stops it;
 # sets caught_seconds.
 ha_catch_up() {
     local name=$1 target=$2 head_file head_pos file pos t0 cp
-    read -r head_file head_pos <<<"$(hval $ha_src "SHOW MASTER STATUS" | awk '{ print $1, $2 }')"
+    read -r head_file head_pos <<<"$(server_value $ha_src "SHOW MASTER STATUS" | awk '{ print $1, $2 }')"
     t0=$(date +%s.%N)
     ha_start "$name"
     while :; do
@@ -94,8 +93,8 @@ ha_backlog() {
     mariadb --no-defaults --socket="$TM_SERVERS_DIR/$ha_src/mariadbd.sock" -uroot <"$work/backlog.sql"
 }
 
-holder() { hval $ha_tgt "SELECT holder FROM _tablemirror.lease WHERE target = 'fenced'" 2>/dev/null || true; }
-last_commit() { hval $ha_tgt "SELECT UNIX_TIMESTAMP(updated_at) FROM _tablemirror.checkpoint WHERE target = 'fenced'"; }
+holder() { server_value $ha_tgt "SELECT holder FROM _tablemirror.lease WHERE target = 'fenced'" 2>/dev/null || true; }
+last_commit() { server_value $ha_tgt "SELECT UNIX_TIMESTAMP(updated_at) FROM _tablemirror.checkpoint WHERE target = 'fenced'"; }
 
 # ha_takeover SIGNAL ROUND: stops the leader with SIGNAL and starts a fresh standby; sets takeover_seconds (the
 # kill to the other daemon's first commit, on the target's clock).
@@ -121,14 +120,7 @@ ha_takeover() {
 }
 
 bench_ha() {
-    trap ha_cleanup EXIT
-    trap 'exit 130' INT
-    trap 'exit 143' TERM
-    ensure_tools
-    build_tablemirror
-    log "starting the source ($ha_src_port) and the target ($ha_tgt_port)"
-    bash scripts/mariadb-server.sh start $ha_src $ha_src_port --binlog-row-image=FULL >&2
-    bash scripts/mariadb-server.sh start $ha_tgt $ha_tgt_port >&2
+    bench_two_servers ha_cleanup $ha_src $ha_src_port $ha_tgt $ha_tgt_port
     hsql $ha_src "CREATE DATABASE bench; CREATE TABLE bench.t (id INT PRIMARY KEY, v INT, note VARCHAR(40));
         INSERT INTO bench.t SELECT seq, 0, 'start' FROM bench.seq_1_to_$ha_rows"
     hsql $ha_tgt "CREATE DATABASE plain; CREATE DATABASE fenced"
@@ -155,12 +147,12 @@ bench_ha() {
     local plain_med fenced_med
     plain_med=$(median "${plain_s[@]}")
     fenced_med=$(median "${fenced_s[@]}")
-    [ "$(hval $ha_src "CHECKSUM TABLE bench.t" | awk '{ print $2 }')" = "$(hval $ha_tgt "CHECKSUM TABLE fenced.t" | awk '{ print $2 }')" ] \
+    [ "$(server_value $ha_src "CHECKSUM TABLE bench.t" | awk '{ print $2 }')" = "$(server_value $ha_tgt "CHECKSUM TABLE fenced.t" | awk '{ print $2 }')" ] \
         || die "the fenced replica differs from the source"
 
     # ---- 2. takeovers under a trickle of writes
     log "takeovers: two daemons with the default lease, a transaction every 50 ms on the source"
-    (while :; do hval $ha_src "UPDATE bench.t SET v = v + 1 WHERE id = 1 + FLOOR(RAND() * $ha_rows)"; sleep 0.05; done) &
+    (while :; do server_value $ha_src "UPDATE bench.t SET v = v + 1 WHERE id = 1 + FLOOR(RAND() * $ha_rows)"; sleep 0.05; done) &
     ha_writer=$!
     ha_config a fenced a
     ha_config b fenced b

@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # shellcheck disable=SC2154 # root, work, tablemirror, built_from, write_results: set by scripts/bench.sh
 # `scripts/bench.sh snapshot`, sourced by scripts/bench.sh (uses its helpers: die, log, ensure_tools,
-# build_tablemirror, median, ratio, write_section, $work, $root).
+# build_tablemirror, bench_two_servers, server_value, median, ratio, write_section, $work, $root).
 #
 # What the table-lock snapshot method (`source.snapshot: table-lock`, the way for sources without MariaDB's
 # snapshot position) costs, on one source (33111) and one target server (33112), with a table bench.t:
@@ -19,7 +19,6 @@ sn_rounds=${BENCH_SNAPSHOT_ROUNDS:-3}
 sn_pid=""
 sn_writer=""
 
-sval() { mariadb --no-defaults --socket="$TM_SERVERS_DIR/$1/mariadbd.sock" -uroot -N -B -e "$2"; }
 
 sn_cleanup() {
     [ -n "$sn_pid" ] && kill -KILL "$sn_pid" 2>/dev/null
@@ -48,7 +47,7 @@ sn_start() {
     "$tablemirror" run --config "$work/$1.yaml" >>"$work/$1.out" 2>&1 &
     sn_pid=$!
     local waited=0
-    until [ -n "$(sval $sn_tgt "SELECT 1 FROM _tablemirror.checkpoint WHERE target = '$1'" 2>/dev/null)" ]; do
+    until [ -n "$(server_value $sn_tgt "SELECT 1 FROM _tablemirror.checkpoint WHERE target = '$1'" 2>/dev/null)" ]; do
         kill -0 "$sn_pid" 2>/dev/null || { tail -20 "$work/$1.out" >&2; die "$1 stopped"; }
         sleep 0.2
         waited=$((waited + 1))
@@ -65,23 +64,16 @@ sn_stop() {
 # sn_resync NAME: a resync of bench.t under the writer; sets resync_seconds and written (the writer's updates).
 sn_resync() {
     local before t0
-    before=$(sval $sn_src "SELECT SUM(v) FROM bench.t")
+    before=$(server_value $sn_src "SELECT SUM(v) FROM bench.t")
     t0=$(date +%s.%N)
     "$tablemirror" resync bench.t --target "$1" --config "$work/$1.yaml" >>"$work/$1.resync" 2>&1 \
         || { tail -20 "$work/$1.resync" >&2; die "the resync into $1 failed"; }
     resync_seconds=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }')
-    written=$(( $(sval $sn_src "SELECT SUM(v) FROM bench.t") - before ))
+    written=$(( $(server_value $sn_src "SELECT SUM(v) FROM bench.t") - before ))
 }
 
 bench_snapshot() {
-    trap sn_cleanup EXIT
-    trap 'exit 130' INT
-    trap 'exit 143' TERM
-    ensure_tools
-    build_tablemirror
-    log "starting the source ($sn_src_port) and the target ($sn_tgt_port)"
-    bash scripts/mariadb-server.sh start $sn_src $sn_src_port --binlog-row-image=FULL >&2
-    bash scripts/mariadb-server.sh start $sn_tgt $sn_tgt_port >&2
+    bench_two_servers sn_cleanup $sn_src $sn_src_port $sn_tgt $sn_tgt_port
     bash "$root/scripts/mariadb-server.sh" sql $sn_src "CREATE DATABASE bench; CREATE TABLE bench.t (id INT PRIMARY KEY, v INT NOT NULL, note VARCHAR(80));
         INSERT INTO bench.t SELECT seq, 0, REPEAT(CHAR(65 + seq % 26), 60) FROM bench.seq_1_to_$sn_rows"
     bash "$root/scripts/mariadb-server.sh" sql $sn_tgt "CREATE DATABASE locked; CREATE DATABASE position"
@@ -94,7 +86,7 @@ bench_snapshot() {
     initial_lock=$(grep -o 'tables locked [0-9.]* ms for the snapshot' "$work/locked.out" | head -1 | awk '{ print $3 }')
 
     log "resyncs of $sn_rows rows under a writer of one-row updates"
-    (while :; do sval $sn_src "UPDATE bench.t SET v = v + 1 WHERE id = 1 + FLOOR(RAND() * $sn_rows)"; done) &
+    (while :; do server_value $sn_src "UPDATE bench.t SET v = v + 1 WHERE id = 1 + FLOOR(RAND() * $sn_rows)"; done) &
     sn_writer=$!
     local locked_s=() position_s=() locked_w=() position_w=() round name
     for round in $(seq 1 "$sn_rounds"); do

@@ -70,10 +70,8 @@ public struct FormatDescription: Sendable, Equatable {
 
     /// MySQL 5.6.1+ and MariaDB 5.3+ write the checksum algorithm into the format description.
     static func versionWritesChecksumAlgorithm(_ version: String) -> Bool {
-        let numbers = version.split(whereSeparator: { !$0.isNumber }).prefix(3).map { Int($0) ?? 0 }
-        guard numbers.count >= 2 else { return false }
-        let triple = (numbers[0], numbers[1], numbers.count > 2 ? numbers[2] : 0)
-        if version.contains("MariaDB") { return triple >= (5, 3, 0) }
-        return triple >= (5, 6, 1)
+        let parsed = ServerVersion(version)
+        guard parsed.major > 0 || parsed.minor > 0 else { return false }
+        return parsed.isMariaDB ? parsed.isAtLeast(5, 3) : parsed.isAtLeast(5, 6, 1)
     }
 }

@@ -20,22 +20,7 @@ public struct SourceHead: Sendable, Equatable {
 
     /// MySQL 8.4 removed `SHOW MASTER STATUS` for `SHOW BINARY LOG STATUS` (8.2+); MariaDB keeps the old name.
     static func statusStatement(_ source: MariaDBConnection) -> String {
-        source.isMariaDB || !MySQLVersion(source.serverVersion).isAtLeast(8, 2) ? "SHOW MASTER STATUS" : "SHOW BINARY LOG STATUS"
+        source.isMariaDB || !ServerVersion(source.serverVersion).isAtLeast(8, 2) ? "SHOW MASTER STATUS" : "SHOW BINARY LOG STATUS"
     }
 }
 
-/// A MySQL server version's numbers, for choosing statements.
-struct MySQLVersion: Equatable {
-    var major = 0, minor = 0, patch = 0
-
-    init(_ text: String) {
-        let numbers = text.split(whereSeparator: { !$0.isNumber }).prefix(3).map { Int($0) ?? 0 }
-        if numbers.count > 0 { major = numbers[0] }
-        if numbers.count > 1 { minor = numbers[1] }
-        if numbers.count > 2 { patch = numbers[2] }
-    }
-
-    func isAtLeast(_ major: Int, _ minor: Int) -> Bool {
-        (self.major, self.minor) >= (major, minor)
-    }
-}
