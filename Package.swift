@@ -34,8 +34,9 @@ let package = Package(
             // checks cost ~15% there. Debug builds (and so the tests) keep them.
             .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)),
         ]),
-        // Thin layer over libmariadb: connections, queries, the raw binlog stream, error classes.
-        .target(name: "MariaDBClient", dependencies: ["CMariaDB"]),
+        // Thin layer over libmariadb: connections, queries, the raw binlog stream, error classes. It takes the
+        // server version and GTID-set values from the decoding library (pure, no I/O) rather than a second copy.
+        .target(name: "MariaDBClient", dependencies: ["CMariaDB", "BinlogDecoding"]),
         // The replication engine: sources of events, schema lookup, decode sessions, (later) apply.
         .target(name: "TablemirrorEngine", dependencies: [
             "BinlogDecoding", "MariaDBClient", "CMalloc", .product(name: "Logging", package: "swift-log"),

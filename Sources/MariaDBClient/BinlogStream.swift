@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import BinlogDecoding
 import CMariaDB
 
 /// Where a binlog stream starts and how it behaves.
@@ -46,44 +47,60 @@ public final class BinlogStream {
             options.readTimeoutSeconds = 365 * 24 * 3600
         }
         connection = try MariaDBConnection(options)
-        checksumsEnabled = try Self.negotiate(connection, request: request)
-        try open(request)
+        do {
+            checksumsEnabled = try Self.negotiate(connection, request: request)
+            try open(request)
+        } catch {
+            throw Self.namingPrivileges(error, flavor: connection.flavor)
+        }
+    }
+
+    /// Access denied (1227: a privilege the command needs; 1045/1044: the account or a database) gets the
+    /// privileges a reader of this kind of server needs appended, as the server's message names only one.
+    static func namingPrivileges(_ error: MariaDBError, flavor: ServerFlavor) -> MariaDBError {
+        guard [1227, 1044, 1045].contains(error.code) else { return error }
+        var named = error
+        named.message += " (a binlog reader of \(flavor) needs \(flavor.replicationPrivileges) ON *.*)"
+        return named
     }
 
     deinit {
         if let replication { mariadb_rpl_close(replication) }
     }
 
-    /// Session variables a replica sets before asking for the binlog.
+    /// Session variables a replica sets before asking for the binlog (which ones: `ServerFlavor`).
     private static func negotiate(_ connection: MariaDBConnection, request: BinlogStreamRequest) throws(MariaDBError) -> Bool {
         let checksum = try connection.query("SELECT @@global.binlog_checksum").string(0, 0) ?? "NONE"
-        try connection.execute("SET @master_binlog_checksum = @@global.binlog_checksum")
-        if !connection.isMariaDB {
-            // MySQL 8.0.26+ renamed the variable; older servers reject the new name, which is fine.
-            try? connection.execute("SET @source_binlog_checksum = @@global.binlog_checksum")
-        }
-        if request.heartbeatSeconds > 0 {
-            let nanoseconds = UInt64(request.heartbeatSeconds * 1_000_000_000)
-            try connection.execute("SET @master_heartbeat_period = \(nanoseconds)")
-        }
-        if connection.isMariaDB {
-            // 4: we understand GTID events and the annotate/checkpoint events of MariaDB 10.
-            try connection.execute("SET @mariadb_slave_capability = 4")
-            if case let .mariadbGTID(position) = request.start {
-                try connection.execute("SET @slave_connect_state = \(connection.quote(position))")
-                try connection.execute("SET @slave_gtid_strict_mode = 0")
-                try connection.execute("SET @slave_gtid_ignore_duplicates = 0")
+        var mariaDBStart: String?
+        if case let .mariadbGTID(position) = request.start {
+            guard !position.contains(where: { !($0.isASCII && $0.isNumber) && $0 != "-" && $0 != "," }) else {
+                throw MariaDBError(code: 0, sqlState: "", message: "not a MariaDB GTID position: \(position)",
+                                   context: "requesting the binlog from \(connection.options)")
             }
+            mariaDBStart = position
         }
+        let statements = connection.flavor.replicaSessionStatements(
+            heartbeatNanoseconds: request.heartbeatSeconds > 0 ? UInt64(request.heartbeatSeconds * 1_000_000_000) : nil,
+            replicaUUID: Self.replicaUUID(serverID: request.serverID), mariaDBStartPosition: mariaDBStart)
+        for statement in statements { try connection.execute(statement) }
         return checksum.uppercased() == "CRC32"
+    }
+
+    /// A replica UUID that is the same for every stream of one server id ("tablemirror" in hex, then the id), so a
+    /// MySQL source replaces a reader's stale dump thread when it reconnects.
+    static func replicaUUID(serverID: UInt32) -> String {
+        let id = String(serverID, radix: 16)
+        return "7461626c-656d-6972-726f-72" + String(repeating: "0", count: 10 - id.count) + id
     }
 
     private func open(_ request: BinlogStreamRequest) throws(MariaDBError) {
         let context = "requesting the binlog from \(connection.options)"
         switch request.start {
         case let .mysqlGTIDSet(set):
-            let payload = try MySQLGTIDSetEncoding.dumpCommand(gtidSet: set, serverID: request.serverID,
-                                                               nonBlocking: request.stopAtEnd)
+            guard let parsed = MySQLGTIDSet(text: set) else {
+                throw MariaDBError(code: 0, sqlState: "", message: "not a MySQL GTID set: \(set)", context: context)
+            }
+            let payload = MySQLDumpGTIDCommand.arguments(gtidSet: parsed, serverID: request.serverID, nonBlocking: request.stopAtEnd)
             let status = payload.withUnsafeBufferPointer { buffer in
                 buffer.withMemoryRebound(to: CChar.self) {
                     tm_send_command(connection.handle, enum_server_command(rawValue: 0x1E), $0.baseAddress, $0.count)

@@ -44,7 +44,9 @@ public final class MariaDBConnection {
     }
 
     public var serverVersion: String { String(cString: mysql_get_server_info(handle)) }
-    public var isMariaDB: Bool { serverVersion.contains("MariaDB") }
+    public var isMariaDB: Bool { flavor == .mariaDB }
+    /// Which kind of server this is, choosing every statement that differs between them.
+    public var flavor: ServerFlavor { ServerFlavor(version: serverVersion) }
 
     /// Runs statements that return no rows. `rows` are what its `LOAD DATA LOCAL` statements read, in order
     /// (`ConnectionOptions.servesLocalRows`); each must report all its rows written and no warning, or the text

@@ -47,9 +47,17 @@ extension MySQLGTIDSet {
         other.subtracting(self).isEmpty
     }
 
-    /// This set with one more transaction (`uuid[:tag]:number`).
+    /// This set with one more transaction (`uuid[:tag]:number`). The next transaction of a member's last interval —
+    /// what a reader meets at almost every commit — extends it in place; anything else is a union.
     public func inserting(uuid: [UInt8], tag: String = "", number: Int64) -> MySQLGTIDSet {
-        union(MySQLGTIDSet(entries: [Entry(uuid: uuid, tag: tag, intervals: [Interval(start: number, end: number + 1)])]))
+        if let index = entries.firstIndex(where: { $0.uuid == uuid && $0.tag == tag }),
+           let last = entries[index].intervals.last, last.end == number,
+           entries[index].intervals.allSatisfy({ $0.end <= number }) {
+            var next = self
+            next.entries[index].intervals[next.entries[index].intervals.count - 1].end = number + 1
+            return next
+        }
+        return union(MySQLGTIDSet(entries: [Entry(uuid: uuid, tag: tag, intervals: [Interval(start: number, end: number + 1)])]))
     }
 
     /// Members ordered by server UUID then tag (untagged first), intervals sorted, overlapping and adjacent ones merged,

@@ -1,4 +1,4 @@
-import BinlogDecoding
+@testable import BinlogDecoding
 import Testing
 
 /// GTID set arithmetic on values from MySQL's reference manual (GTID_SUBSET, GTID_SUBTRACT, GTID_UNION examples;
@@ -88,5 +88,57 @@ struct MySQLGTIDSetArithmeticTests {
             }
         }
         #expect(files > 0, "no MySQL-written fixture with GTIDs")
+    }
+}
+
+/// The binary form of GTID sets: byte by byte against MySQL's layout, and against every Previous_gtids event of the
+/// MySQL-written fixtures (decoded, encoded again: the same bytes), tagged and untagged.
+struct MySQLGTIDSetEncodingTests {
+    @Test func untaggedSetsAsMySQLWritesThem() throws {
+        let set = try #require(MySQLGTIDSet(text: "3E11FA47-71CA-11E1-9E33-C80AA9429562:1-5:7"))
+        let bytes = set.encoded
+        #expect(bytes.count == 8 + 16 + 8 + 2 * 16)
+        #expect(bytes.prefix(8) == [1, 0, 0, 0, 0, 0, 0, 0])
+        #expect(Array(bytes[8..<24]) == [0x3E, 0x11, 0xFA, 0x47, 0x71, 0xCA, 0x11, 0xE1, 0x9E, 0x33, 0xC8, 0x0A, 0xA9, 0x42, 0x95, 0x62])
+        #expect(bytes[24] == 2)
+        #expect(bytes[32] == 1 && bytes[40] == 6)  // [1, 6)
+        #expect(bytes[48] == 7 && bytes[56] == 8)  // [7, 8)
+        #expect(MySQLGTIDSet.empty.encoded == [0, 0, 0, 0, 0, 0, 0, 0])
+    }
+
+    @Test func taggedSetsMarkTheirFormatAndCarryEachTag() throws {
+        let set = try #require(MySQLGTIDSet(text: "3e11fa47-71ca-11e1-9e33-c80aa9429562:1-2:nightly:4"))
+        let bytes = set.encoded
+        // Two members (untagged, then `nightly`): format 1 in the count's first and last byte, 2 in between.
+        #expect(bytes.prefix(8) == [1, 2, 0, 0, 0, 0, 0, 1])
+        #expect(bytes[24] == 0)  // the empty tag: length 0
+        #expect(bytes[25] == 1 && bytes[33] == 1 && bytes[41] == 3)
+        let second = 25 + 8 + 16
+        #expect(Array(bytes[second + 16..<second + 24]) == [7 << 1] + Array("nightly".utf8))
+        var reader = ByteReader(bytes)
+        #expect(try ControlEventDecoding.mysqlPreviousGTIDs(&reader).normalized == set)
+    }
+
+    @Test(arguments: [UInt64(0), 1, 127, 128, 16_383, 16_384, 1 << 40, UInt64.max])
+    func variableLengthIntegersReadBack(value: UInt64) throws {
+        var reader = ByteReader(MySQLGTIDSet.variableLengthInteger(value))
+        #expect(try ControlEventDecoding.variableLengthInteger(&reader) == value)
+        #expect(reader.isAtEnd)
+    }
+
+    @Test(.enabled(if: Fixtures.isAvailable, Fixtures.missingComment))
+    func everyFixturePreviousGTIDsEventEncodesToItsOwnBytes() throws {
+        var checked = 0
+        for path in Fixtures.binlogFiles() {
+            var decoder = BinlogEventDecoder()
+            for bytes in Fixtures.events(path) {
+                guard let event = try? decoder.decode(bytes) else { break }
+                guard case let .mysqlPreviousGTIDs(set) = event.body, set == set.normalized else { continue }
+                let body = Array(bytes[19..<(bytes.count - (decoder.format.checksumAlgorithm == .crc32 ? 4 : 0))])
+                #expect(set.encoded == body, "\(path): \(set)")
+                checked += 1
+            }
+        }
+        #expect(checked > 0, "no MySQL-written fixture with a Previous_gtids event")
     }
 }
