@@ -22,13 +22,14 @@ final class ChangeRouter {
     /// Where the reader stands: after the last complete transaction (or statement) it read.
     private var position: BinlogPosition
     var readPosition: BinlogPosition { position }
-    /// The source's GTID position after the last transaction read (nil: the source has no MariaDB GTIDs). Each
-    /// commit handed on carries it whole, not just its own GTID, so that the checkpoint written with it can be
-    /// found on another server after a source failover (`CheckpointOnSource`).
-    private var gtidPosition: MariaDBGTIDPosition?
+    /// The source's GTID state after the last transaction read (nil: the source has no GTIDs, or a transaction came
+    /// without one). Each commit handed on carries it whole, not just its own GTID, so that the checkpoint written
+    /// with it can be continued from by GTID: on another server after a source failover (`CheckpointOnSource`), or by
+    /// MySQL's auto-position.
+    private var gtids: SourceGTIDs?
 
     init(target: String, lane: ApplierLane, copier: OnlineCopyDriver, routes: [QualifiedTableName: ReplicationPlan.Route],
-         planner: SchemaChangePlanner, position: BinlogPosition, gtid: MariaDBGTIDPosition?, logger: Logger,
+         planner: SchemaChangePlanner, position: BinlogPosition, gtids: SourceGTIDs?, logger: Logger,
          setStructure: @escaping (QualifiedTableName, TableSchemaHint?) throws -> Void) {
         self.target = target
         self.logger = logger
@@ -37,19 +38,20 @@ final class ChangeRouter {
         self.routes = routes
         self.planner = planner
         self.position = position
-        gtidPosition = gtid
+        self.gtids = gtids
         self.setStructure = setStructure
     }
 
-    /// The GTID position after a transaction with this GTID; a GTID that is not MariaDB's ends the tracking.
+    /// The GTID state after a transaction with this GTID. A transaction without one, or with one the state cannot
+    /// take, ends the tracking: a MariaDB GTID is still by itself a position (of its domain), but a MySQL GTID is no
+    /// set of everything before it, so a MySQL checkpoint then records none and is continued from by file and offset.
     private func advance(to gtid: String?) -> String? {
-        guard let last = gtidPosition, let gtid else { return gtid }
-        guard let parsed = MariaDBGTIDPosition.GTID(gtid) else {
-            gtidPosition = nil
-            return gtid
+        if let gtid, let next = gtids?.advanced(by: gtid) {
+            gtids = next
+            return next.description
         }
-        gtidPosition = last.advanced(by: parsed)
-        return gtidPosition?.description
+        gtids = nil
+        return gtid.flatMap { $0.contains(":") ? nil : $0 }
     }
 
     func route(_ change: Change) throws {

@@ -31,16 +31,16 @@ extension Replicator {
             throw SourceFailure(underlying: error)
         }
         if located.isRelocated {
-            try applier.relocate(to: Checkpoint(position: located.position, gtid: located.gtid?.description,
+            try applier.relocate(to: Checkpoint(position: located.position, gtid: located.gtids?.description,
                                                 sourceTimestamp: checkpoint.sourceTimestamp))
-            logger.warning("target \(name): continuing on the source server \(sourceOptions) at \(located.position), where its GTID position \(located.gtid?.description ?? "") is (the checkpoint was \(checkpoint.position) of another server)")
+            logger.warning("target \(name): continuing on the source server \(sourceOptions) at \(located.position), where its GTID position \(located.gtids?.description ?? "") is (the checkpoint was \(checkpoint.position) of another server)")
         }
         let start = located.position
         let schema: MariaDBConnection, source: RemoteEventSource
         do {
             schema = try MariaDBConnection(sourceOptions)
             source = try RemoteEventSource(sourceOptions, request: BinlogStreamRequest(
-                start: .position(file: start.file, offset: start.offset), serverID: streamServerID(for: name),
+                start: located.streamStart, serverID: streamServerID(for: name),
                 heartbeatSeconds: 1))
         } catch {
             throw SourceFailure(underlying: error)
@@ -74,7 +74,7 @@ extension Replicator {
             return "CHARACTER SET \(charset) COLLATE \(collation)"
         }
         let router = ChangeRouter(target: name, lane: lane, copier: copier, routes: routedPlan.routes, planner: planner,
-                                  position: start, gtid: located.gtid, logger: logger) { table, structure in try session.setSchemaHint(structure, for: table) }
+                                  position: start, gtids: located.gtids, logger: logger) { table, structure in try session.setSchemaHint(structure, for: table) }
         var readError: (any Error)?
         var reported = (events: 0, at: Date.distantPast)
         // The reader's progress goes to the status and metrics at most twice a second (and at each heartbeat).
