@@ -13,6 +13,8 @@ public enum EngineError: Error, CustomStringConvertible {
     case schemaChange(target: String, position: BinlogPosition, sourceStatement: String, statement: String, reason: String)
     /// A character column whose character set tablemirror does not know: its bytes are not written anywhere as a guess.
     case unknownCharacterSet(table: String, column: String, detail: String)
+    /// A MySQL partial JSON update without the document it changes, for a MariaDB target (`UnwritableValue`).
+    case partialJSONWithoutDocument(table: String, column: String)
 
     public var description: String {
         switch self {
@@ -28,6 +30,8 @@ public enum EngineError: Error, CustomStringConvertible {
             return text
         case let .unknownCharacterSet(table, column, detail):
             return "column \(column) of \(table) has a character set tablemirror does not know (\(detail)): its values are not replicated as a guess"
+        case let .partialJSONWithoutDocument(table, column):
+            return "column \(column) of \(table) came as a MySQL partial JSON update (binlog_row_value_options=PARTIAL_JSON) without the document it changes (binlog_row_image is not FULL): a MariaDB target cannot rebuild it exactly. Set binlog_row_image=FULL (or binlog_row_value_options='') on the source, then resync the table"
         case let .schemaChange(target, position, sourceStatement, statement, reason):
             let replayed = statement == sourceStatement ? "" : " (run there as: \(statement))"
             return "schema change at \(position) failed on target \(target): \(sourceStatement)\(replayed): \(reason); `tablemirror resync` of the table recovers"

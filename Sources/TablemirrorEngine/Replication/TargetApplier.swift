@@ -166,9 +166,12 @@ final class TargetApplier {
         }
         return try order.compactMap { table in
             guard let route = plan.routes[table], var changes = byTable[table] else { return nil }
-            if let column = UnknownCharsetColumn.first(in: changes) {
+            if let column = UnwritableValue.unknownCharacterSet.firstColumn(in: changes) {
                 throw EngineError.unknownCharacterSet(table: table.description, column: column,
                                                       detail: "no table-map collation it knows and no schema for it")
+            }
+            if connection.isMariaDB, let column = UnwritableValue.partialJSON.firstColumn(in: changes) {
+                throw EngineError.partialJSONWithoutDocument(table: table.description, column: column)
             }
             if let condition = route.rowFilter {
                 try pipeline.drain()
