@@ -18,6 +18,8 @@ public struct ConnectionOptions: Sendable, CustomStringConvertible {
     public var servesLocalRows = false
     /// TLS to the server; `preferred` unless configured.
     public var tls = ConnectionTLS()
+    /// The server's RSA key for MySQL's caching_sha2_password without verified TLS (nil: that exchange is refused).
+    public var serverPublicKey: ServerPublicKey?
 
     public init(host: String = "127.0.0.1", port: Int = 3306, user: String, password: String? = nil,
                 database: String? = nil, unixSocket: String? = nil,

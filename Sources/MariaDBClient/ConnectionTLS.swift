@@ -52,13 +52,27 @@ public struct ConnectionTLS: Sendable, Equatable {
     /// connection with a plain "Access denied" or "insecure transport".
     var connectingNote: String { mode == .disabled ? " with tls mode disabled" : "" }
 
+    /// The authentication plugins a connection may use: all of them once the server's certificate is checked
+    /// before the login; otherwise a man in the middle may have answered and may ask for the password itself, so
+    /// only plugins that never send it — and the RSA exchanges where the operator chose them: with the server's key
+    /// from a file on a connection without TLS (with TLS, libmariadb's caching_sha2_password sends the password in
+    /// clear over it, key or not), or with the key asked of the server (the operator accepting that risk).
+    func allowedPlugins(serverPublicKey: ServerPublicKey?) -> String? {
+        guard mode != .verifyIdentity else { return nil }
+        switch serverPublicKey {
+        case .requestedFromServer?: return Self.passwordHidingPlugins + "," + ServerPublicKey.rsaExchangePlugins
+        case .file? where mode == .disabled: return Self.passwordHidingPlugins + "," + ServerPublicKey.rsaExchangePlugins
+        default: return Self.passwordHidingPlugins
+        }
+    }
+
     /// Sets the options on a handle before mysql_real_connect; false when libmariadb refused one.
-    func apply(to handle: UnsafeMutablePointer<MYSQL>) -> Bool {
-        // Unless the server's certificate is checked before the login, a man in the middle may have answered in
-        // clear and may ask for the password itself: only plugins that never send it are allowed then.
-        if mode != .verifyIdentity && mysql_options(handle, MARIADB_OPT_RESTRICTED_AUTH, Self.passwordHidingPlugins) != 0 {
+    func apply(to handle: UnsafeMutablePointer<MYSQL>, serverPublicKey: ServerPublicKey?) -> Bool {
+        if let plugins = allowedPlugins(serverPublicKey: serverPublicKey),
+           mysql_options(handle, MARIADB_OPT_RESTRICTED_AUTH, plugins) != 0 {
             return false
         }
+        if let serverPublicKey, !serverPublicKey.apply(to: handle) { return false }
         guard mode != .disabled else { return tm_set_bool_option(handle, MYSQL_OPT_SSL_ENFORCE, 0) == 0 }
         var ok = tm_set_bool_option(handle, MYSQL_OPT_SSL_ENFORCE, 1) == 0
         // libmariadb checks the host name only together with the chain, under this one flag.

@@ -21,8 +21,8 @@ public final class MariaDBConnection {
         _ = mysql_options(handle, MYSQL_SET_CHARSET_NAME, "utf8mb4")
         _ = tm_set_int_option(handle, MYSQL_OPT_LOCAL_INFILE, options.servesLocalRows ? 1 : 0)
         localRows.install(on: handle)
-        guard options.tls.apply(to: handle) else {
-            throw MariaDBError(code: 2026, sqlState: "HY000", message: "libmariadb refused the TLS options",
+        guard options.tls.apply(to: handle, serverPublicKey: options.serverPublicKey) else {
+            throw MariaDBError(code: 2026, sqlState: "HY000", message: "libmariadb refused the TLS or server key options",
                                context: "connecting to \(options)")
         }
         let connected = mysql_real_connect(
@@ -30,7 +30,11 @@ public final class MariaDBConnection {
             options.database, UInt32(options.port), options.unixSocket, options.multiStatements ? UInt(CLIENT_MULTI_STATEMENTS) : 0)
         if connected == nil {
             // deinit closes the handle: the object is fully initialised even when connecting fails.
-            throw Self.lastError(handle, context: "connecting to \(options)\(options.tls.connectingNote)")
+            var error = Self.lastError(handle, context: "connecting to \(options)\(options.tls.connectingNote)")
+            if error.code == 5010 {  // CR_PLUGIN_NOT_ALLOWED: the account's plugin would send the password.
+                error.message += " (an account authenticating with caching_sha2_password or sha256_password needs tls.mode verify_identity, or the server's RSA key: server_public_key_file, or get_server_public_key: true)"
+            }
+            throw error
         }
         try Self.checkEncryption(handle, options: options)
     }

@@ -1,4 +1,4 @@
-import MariaDBClient
+@testable import MariaDBClient
 import Testing
 import TestSupport
 
@@ -108,6 +108,23 @@ struct TLSConnectionTests {
         options.tls.certFile = TestTLS.file("client.pem")
         options.tls.keyFile = TestTLS.file("client.key")
         #expect(try MariaDBConnection(options).tlsCipher != nil)
+    }
+
+    /// MySQL's RSA password exchange (caching_sha2_password without verified TLS) is allowed only with a server key
+    /// source; MariaDB has no such account here, so what is checked live is that the options are taken and a
+    /// mysql_native_password login over a clear connection is unchanged by them.
+    @Test(arguments: [ServerPublicKey.file("/nonexistent/server-public-key.pem"), .requestedFromServer])
+    func aServerKeySourceLeavesOtherLoginsAsTheyWere(key: ServerPublicKey) throws {
+        var options = try plain(.preferred)
+        options.serverPublicKey = key
+        #expect(try MariaDBConnection(options).tlsCipher == nil)
+        let withRSA = "mysql_native_password,client_ed25519,caching_sha2_password,sha256_password"
+        #expect(ConnectionTLS(mode: .disabled).allowedPlugins(serverPublicKey: key) == withRSA)
+        // Over TLS the plugin sends the password in clear over it: a key file does not allow it there.
+        #expect(ConnectionTLS(mode: .required).allowedPlugins(serverPublicKey: key)
+                == (key == .requestedFromServer ? withRSA : "mysql_native_password,client_ed25519"))
+        #expect(ConnectionTLS(mode: .required).allowedPlugins(serverPublicKey: nil) == "mysql_native_password,client_ed25519")
+        #expect(ConnectionTLS(mode: .verifyIdentity).allowedPlugins(serverPublicKey: nil) == nil)
     }
 
     @Test func theBinlogStreamIsEncryptedToo() throws {

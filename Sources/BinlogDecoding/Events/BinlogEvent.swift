@@ -68,9 +68,11 @@ public struct MySQLGTIDEvent: Sendable, Equatable {
     public var transactionNumber: Int64
     /// Source commit time in microseconds since the epoch, when the server wrote it (8.0.1+).
     public var immediateCommitMicroseconds: UInt64?
+    /// The GTID's tag (MySQL 8.3+ `uuid:tag:number`, from a tagged GTID event); empty for untagged GTIDs.
+    public var tag = ""
 
     public var gtidText: String? {
-        isAnonymous ? nil : "\(UUIDText.format(serverUUID)):\(transactionNumber)"
+        isAnonymous ? nil : "\(UUIDText.format(serverUUID))" + (tag.isEmpty ? "" : ":" + tag) + ":\(transactionNumber)"
     }
 }
 

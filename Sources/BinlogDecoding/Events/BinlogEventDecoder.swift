@@ -120,6 +120,8 @@ public struct BinlogEventDecoder: Sendable {
             return .annotateRows(statement: reader.restString())
         case .mysqlGTID, .mysqlAnonymousGTID:
             return .mysqlGTID(try ControlEventDecoding.mysqlGTID(&reader, anonymous: type == .mysqlAnonymousGTID))
+        case .mysqlTaggedGTID:
+            return .mysqlGTID(try MySQLTaggedGTIDDecoding.event(&reader))
         case .mysqlPreviousGTIDs:
             return .mysqlPreviousGTIDs(try ControlEventDecoding.mysqlPreviousGTIDs(&reader))
         case .tableMap:

@@ -15,6 +15,8 @@ public struct Configuration: Sendable, Equatable {
         public var passwordFile: String? { password.file }
         /// `tls:` of the server's section; `preferred` when not given.
         public var tls = ConnectionTLS()
+        /// `server_public_key_file` / `get_server_public_key: true`: MySQL's RSA password exchange without verified TLS.
+        public var serverPublicKey: ServerPublicKey?
 
         public init(host: String, port: Int, user: String, passwordEnvironmentVariable: String?, passwordFile: String?) {
             self.host = host

@@ -257,7 +257,8 @@ public struct ConfigurationParser {
         return destinations
     }
 
-    private static let serverKeys = ["host", "port", "socket", "user", "password_env", "password_file", "tls"]
+    private static let serverKeys = ["host", "port", "socket", "user", "password_env", "password_file", "tls",
+                                     "server_public_key_file", "get_server_public_key"]
 
     /// Where a server is: host and port, or a Unix socket.
     private func parseEndpoint(_ map: [String: Node], node: Node, path: String) throws(ConfigurationError) -> (host: String, port: Int, socket: String?) {
@@ -283,7 +284,28 @@ public struct ConfigurationParser {
                                           passwordEnvironmentVariable: passwordEnv, passwordFile: passwordFile)
         server.tls = tls
         server.socket = socket
+        server.serverPublicKey = try parseServerPublicKey(map, node: node, path: path, tls: tls.mode)
         return server
+    }
+
+    /// `server_public_key_file: path` or `get_server_public_key: true` (not both).
+    private func parseServerPublicKey(_ map: [String: Node], node: Node, path: String,
+                                      tls mode: ConnectionTLS.Mode) throws(ConfigurationError) -> ServerPublicKey? {
+        let file = try map["server_public_key_file"].map { (node: Node) throws(ConfigurationError) in try string(node, "\(path).server_public_key_file") }
+        var request = false
+        if let requestNode = map["get_server_public_key"] {
+            guard let value = requestNode.bool else { throw failure(requestNode, "\(path).get_server_public_key", "must be true or false") }
+            request = value
+        }
+        if let file {
+            if request { throw failure(node, path, "give server_public_key_file or get_server_public_key, not both") }
+            guard mode == .disabled || mode == .verifyIdentity else {
+                throw failure(map["server_public_key_file"], "\(path).server_public_key_file",
+                              "the key is used only on connections without TLS (set tls.mode: disabled): over TLS the password goes in clear text, which only tls.mode verify_identity allows")
+            }
+            return .file(file)
+        }
+        return request ? .requestedFromServer : nil
     }
 
     // MARK: TLS

@@ -6,6 +6,7 @@ extension Configuration.Server {
         let password = try self.password.resolve()
         var options = ConnectionOptions(host: host, port: port, user: user, password: password, database: database, unixSocket: socket)
         options.tls = tls
+        options.serverPublicKey = serverPublicKey
         return options
     }
 }

@@ -73,7 +73,7 @@ struct MySQLGTIDSetArithmeticTests {
                     previous = set.normalized
                     executed = set.normalized
                 case let .mysqlGTID(gtid) where !gtid.isAnonymous:
-                    let one = MySQLGTIDSet.empty.inserting(uuid: gtid.serverUUID, number: gtid.transactionNumber)
+                    let one = MySQLGTIDSet.empty.inserting(uuid: gtid.serverUUID, tag: gtid.tag, number: gtid.transactionNumber)
                     // A file's transactions are not among those before it, and each is new.
                     if let previous { #expect(!previous.contains(one), "\(path): \(one) already in the previous GTIDs") }
                     #expect(!executed.contains(one), "\(path): \(one) twice")

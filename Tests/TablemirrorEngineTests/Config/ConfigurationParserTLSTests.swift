@@ -48,6 +48,17 @@ struct ConfigurationParserTLSTests {
         }
     }
 
+    @Test func aServerKeyForMySQLsRSAExchangeReachesTheConnectionOptions() throws {
+        #expect(try parse().source.server.connectionOptions().serverPublicKey == nil)
+        #expect(error(source: ", server_public_key_file: /etc/tm/mysql-public.pem")?.description.contains("tls.mode: disabled") == true)
+        let byFile = try parse(source: ", server_public_key_file: /etc/tm/mysql-public.pem, tls: { mode: disabled }")
+        #expect(try byFile.source.server.connectionOptions().serverPublicKey == .file("/etc/tm/mysql-public.pem"))
+        let asked = try parse(target: "    get_server_public_key: true")
+        #expect(try asked.targets.first?.server.connectionOptions().serverPublicKey == .requestedFromServer)
+        #expect(error(source: ", server_public_key_file: /k.pem, get_server_public_key: true, tls: { mode: disabled }")?.description.contains("not both") == true)
+        #expect(error(source: ", get_server_public_key: maybe")?.key == "source.get_server_public_key")
+    }
+
     @Test func anUnknownModeNamesTheKeyAndTheModes() {
         let error = error(target: "    tls: { mode: verify }")
         #expect(error?.key == "targets.orders.tls.mode")
