@@ -7,17 +7,14 @@ import NIOSSL
 import ServiceLifecycle
 
 /// The daemon's local HTTP endpoint: `GET /healthz`, `GET /status` (JSON), `GET /metrics` (Prometheus text),
-/// and the triggers `POST /resync/{table}` and `POST /repair/{table}` (optional `?target=NAME`). With a token,
-/// every request must carry `Authorization: Bearer <token>`; with `admin.tls` it serves HTTPS. Triggers are
-/// admitted one per table and `AdminWorkGate.defaultLimit` at once (409 and 429 past that).
+/// the triggers `POST /resync/{table}` and `POST /repair/{table}` (optional `?target=NAME`), and the console
+/// (`ConsoleRoutes`). With a token, every request must carry it (`AdminAccess`); with `admin.tls` it serves HTTPS.
+/// Triggers are admitted one per table and `AdminWorkGate.defaultLimit` at once (409 and 429 past that).
 public enum AdminServer {
-    public static func router(replicator: Replicator, token: String?) -> Router<BasicRequestContext> {
-        router(replicator: replicator, token: token, gate: AdminWorkGate())
-    }
-
-    static func router(replicator: Replicator, token: String?, gate: AdminWorkGate) -> Router<BasicRequestContext> {
+    static func router(replicator: Replicator, access: AdminAccess, secure: Bool,
+                       gate: AdminWorkGate = AdminWorkGate()) throws -> Router<BasicRequestContext> {
         let router = Router()
-        if let token { router.add(middleware: TokenCheck(token: token)) }
+        router.add(middleware: AccessCheck(access: access))
         router.get("healthz") { _, _ -> Response in
             json(#"{"status":"ok"}"#)
         }
@@ -40,11 +37,12 @@ public enum AdminServer {
                 try await trigger(table, target: target, replicator: replicator, reason: "repair")
             }
         }
+        try ConsoleRoutes.add(to: router, replicator: replicator, access: access, gate: gate, secure: secure)
         return router
     }
 
     /// Runs a trigger if the gate admits it: 409 while a request for the same table runs, 429 while the limit runs.
-    private static func admitted(_ request: Request, _ context: BasicRequestContext, gate: AdminWorkGate,
+    static func admitted(_ request: Request, _ context: BasicRequestContext, gate: AdminWorkGate,
                                  _ work: (String, String?) async throws -> Response) async throws -> Response {
         guard let table = context.parameters.get("table") else { return json(#"{"error":"no table"}"#, status: .badRequest) }
         let (decision, response) = try await gate.run(table: table) {
@@ -62,12 +60,26 @@ public enum AdminServer {
         }
     }
 
+    /// Runs `work` on a dedicated thread: 202 with its result, or 400 with its error.
+    static func answer(_ work: @escaping @Sendable () throws -> String) async throws -> Response {
+        do {
+            let message = try await onDedicatedThread(work)
+            return json("{\"result\":\(StatusReport.jsonString(message))}", status: .accepted)
+        } catch {
+            return json("{\"error\":\(StatusReport.jsonString("\(error)"))}", status: .badRequest)
+        }
+    }
+
+    /// The (table, target) pairs a request names, as the mappings resolve on the source now.
+    static func selection(_ table: String, target: String?, replicator: Replicator) throws -> [TableSelection.Entry] {
+        let plan = try ReplicationPlan.resolve(replicator.configuration, source: try replicator.connections.connectToPrimary())
+        return try TableSelection.resolve([table], target: target, plan: plan).entries
+    }
+
     /// Requests a resync (a whole-table copy) or a repair (a verify whose differing rows are then copied).
     private static func trigger(_ table: String, target: String?, replicator: Replicator, reason: String) async throws -> Response {
-        do {
-            let message = try await onDedicatedThread { () throws -> String in
-                let plan = try ReplicationPlan.resolve(replicator.configuration, source: try replicator.connections.connectToPrimary())
-                let entries = try TableSelection.resolve([table], target: target, plan: plan).entries
+        try await answer {
+                let entries = try selection(table, target: target, replicator: replicator)
                 // Requests are kept in the targets, so whichever daemon leads a target runs them; a standby says who.
                 let leaders = leadersElsewhere(Set(entries.map(\.target.name)), status: replicator.status)
                 if reason == "resync" {
@@ -77,10 +89,6 @@ public enum AdminServer {
                 let comparisons = try Verification.run(entries, connections: replicator.connections)
                 let repaired = try Verification.requestRepairs(comparisons, entries: entries, connections: replicator.connections)
                 return "\(comparisons.map(\.differences.count).reduce(0, +)) differing rows; repair requested for \(repaired.count) table(s)" + leaders
-            }
-            return json("{\"result\":\(StatusReport.jsonString(message))}", status: .accepted)
-        } catch {
-            return json("{\"error\":\(StatusReport.jsonString("\(error)"))}", status: .badRequest)
         }
     }
 
@@ -93,7 +101,7 @@ public enum AdminServer {
         return standing.isEmpty ? "" : "; this daemon stands by: " + standing.sorted().joined(separator: ", ") + ", which runs it"
     }
 
-    private static func json(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
+    static func json(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "application/json"
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
@@ -109,7 +117,8 @@ public enum AdminServer {
                 + "(admin.token_env or admin.token_file, set and not empty) and admin.tls; refusing to serve without them")
         }
         let configuration = ApplicationConfiguration(address: .hostname(admin.host ?? "127.0.0.1", port: admin.port), serverName: "tablemirror")
-        let router = router(replicator: replicator, token: token)
+        let access = AdminAccess(token: token, readToken: try admin.readToken.resolve())
+        let router = try router(replicator: replicator, access: access, secure: admin.tls != nil)
         guard let tls = admin.tls else {
             return Application(router: router, configuration: configuration, services: services, logger: logger)
         }

@@ -13,21 +13,4 @@ enum BearerToken {
         }
         return difference == 0
     }
-
-    /// Whether an Authorization header carries the token.
-    static func authorizes(_ header: String?, token: String) -> Bool {
-        guard let header else { return false }
-        return matches(header.utf8, "Bearer \(token)".utf8)
-    }
-}
-
-/// Refuses requests without the configured bearer token.
-struct TokenCheck: RouterMiddleware {
-    typealias Context = BasicRequestContext
-    let token: String
-
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard BearerToken.authorizes(request.headers[.authorization], token: token) else { return Response(status: .unauthorized) }
-        return try await next(request, context)
-    }
 }

@@ -4,7 +4,17 @@ import Foundation
 public enum DaemonStatusDocument {
     /// `adminRequests`: the tables whose resync or repair requests to the endpoint are running.
     public static func json(_ targets: [String: ReplicatorStatus.Target], now: Date = Date(), adminRequests: [String] = []) -> String {
-        let entries: [[String: Any]] = targets.sorted { $0.key < $1.key }.map { name, target in
+        let data = (try? JSONSerialization.data(withJSONObject: ["targets": entries(targets, now: now), "admin_requests_running": adminRequests] as [String: Any], options: [.sortedKeys])) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// Each target's entry of the document, by name (what `AdminClient.status` reads back from another process).
+    public static func byName(_ targets: [String: ReplicatorStatus.Target], now: Date = Date()) -> [String: [String: Any]] {
+        Dictionary(uniqueKeysWithValues: entries(targets, now: now).compactMap { entry in (entry["name"] as? String).map { ($0, entry) } })
+    }
+
+    private static func entries(_ targets: [String: ReplicatorStatus.Target], now: Date) -> [[String: Any]] {
+        targets.sorted { $0.key < $1.key }.map { name, target in
             var entry: [String: Any] = [
                 "name": name, "state": stateName(target.state), "lag_seconds": target.lagSeconds(now: now),
                 "rows_per_second": target.rowsPerSecond, "applied_rows": target.appliedRows,
@@ -34,8 +44,6 @@ public enum DaemonStatusDocument {
             }
             return entry
         }
-        let data = (try? JSONSerialization.data(withJSONObject: ["targets": entries, "admin_requests_running": adminRequests] as [String: Any], options: [.sortedKeys])) ?? Data("{}".utf8)
-        return String(decoding: data, as: UTF8.self)
     }
 
     /// running (streaming and caught up), catching up, copying, retrying, stopped with error, finished.

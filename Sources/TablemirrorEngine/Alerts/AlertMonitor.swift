@@ -51,7 +51,10 @@ final class AlertMonitor: @unchecked Sendable {
             status.sampleRows(now: now.timeIntervalSince1970)
             let conditions = Self.conditions(status.snapshot(), deadLetters: deadLetterCounts, alerts: alerts, now: now)
                 + auditFindings.values.flatMap { $0 }
-            for alert in tracker.evaluate(conditions, now: now.timeIntervalSince1970) { dispatcher.send(alert) }
+            for alert in tracker.evaluate(conditions, now: now.timeIntervalSince1970) {
+                dispatcher.send(alert)
+                status.record(alert)
+            }
             stop.wait(seconds: Self.interval)
         }
     }

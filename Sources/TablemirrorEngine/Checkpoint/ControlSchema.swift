@@ -11,6 +11,7 @@ public enum ControlSchema {
             "ALTER TABLE \(CopyProgressStore.table) ADD COLUMN IF NOT EXISTS `only_keys` LONGTEXT NULL AFTER `reason`",
             DeadLetterStore.createStatement,
             TableActivityStore.createStatement,
+            VerificationStore.createStatement,
             DriftAlerts.createStatement,
             SchemaHistoryStore.createStatement,
             SchemaChangeMarker.createStatement,

@@ -50,4 +50,31 @@ public enum SchemaHistoryStore {
         }
         return structures
     }
+
+    public struct Change: Sendable, Equatable {
+        public var table: QualifiedTableName
+        public var position: BinlogPosition
+        public var statement: String
+        public var recordedAt: String
+    }
+
+    /// The latest `limit` schema changes recorded for `target`, newest first (one per statement, the first table
+    /// it touched; bookkeeping records — "(initial copy)", "(replica as found at start)" — are not changes).
+    public static func recent(target: String, limit: Int, on connection: MariaDBConnection) throws -> [Change] {
+        let result = try connection.query("""
+            SELECT source_database, source_table, binlog_file, binlog_position, statement, CAST(recorded_at AS CHAR) FROM \(table)
+            WHERE target = \(SQLLiteral.quotedString(target)) AND statement NOT LIKE '(%'
+            ORDER BY id DESC LIMIT \(max(0, limit) * 4)
+            """)
+        var changes: [Change] = []
+        for row in result.rows.indices {
+            let position = BinlogPosition(file: result.string(row, 2) ?? "", offset: result.string(row, 3).flatMap { UInt64($0) } ?? 0)
+            if changes.last?.position == position { continue }
+            changes.append(Change(table: QualifiedTableName(database: result.string(row, 0) ?? "", table: result.string(row, 1) ?? ""),
+                                  position: position, statement: SecretRedaction.redact(result.string(row, 4) ?? ""),
+                                  recordedAt: result.string(row, 5) ?? ""))
+            if changes.count == limit { break }
+        }
+        return changes
+    }
 }

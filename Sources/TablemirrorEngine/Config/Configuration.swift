@@ -117,6 +117,8 @@ public struct Configuration: Sendable, Equatable {
         public var port = 8477
         /// Where the token requests must carry comes from; required when `host` is not a loopback address.
         public var token = SecretSource(environmentVariable: nil, file: nil)
+        /// A second token that may read (status, metrics, the console) but not act.
+        public var readToken = SecretSource(environmentVariable: nil, file: nil)
         /// HTTPS instead of HTTP; required when `host` is not a loopback address.
         public var tls: AdminTLS?
 

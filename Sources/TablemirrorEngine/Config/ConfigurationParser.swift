@@ -70,7 +70,7 @@ public struct ConfigurationParser {
     }
 
     private func parseAdmin(_ node: Node) throws(ConfigurationError) -> Configuration.Admin {
-        let map = try fields(node, "admin", allowed: ["listen", "token_env", "token_file", "tls"])
+        let map = try fields(node, "admin", allowed: ["listen", "token_env", "token_file", "read_token_env", "read_token_file", "tls"])
         var admin = Configuration.Admin()
         if let listenNode = map["listen"] {
             let listen = try string(listenNode, "admin.listen")
@@ -88,6 +88,13 @@ public struct ConfigurationParser {
         let tokenFile = try map["token_file"].map { (node: Node) throws(ConfigurationError) in try string(node, "admin.token_file") }
         if tokenEnv != nil && tokenFile != nil { throw failure(node, "admin", "give token_env or token_file, not both") }
         admin.token = SecretSource(environmentVariable: tokenEnv, file: tokenFile)
+        let readEnv = try map["read_token_env"].map { (node: Node) throws(ConfigurationError) in try string(node, "admin.read_token_env") }
+        let readFile = try map["read_token_file"].map { (node: Node) throws(ConfigurationError) in try string(node, "admin.read_token_file") }
+        if readEnv != nil && readFile != nil { throw failure(node, "admin", "give read_token_env or read_token_file, not both") }
+        if (readEnv != nil || readFile != nil) && tokenEnv == nil && tokenFile == nil {
+            throw failure(node, "admin.token_env", "a read token needs the admin token too (without one the endpoint is open to anyone who can reach it)")
+        }
+        admin.readToken = SecretSource(environmentVariable: readEnv, file: readFile)
         if admin.host != nil, !admin.isLoopback, tokenEnv == nil, tokenFile == nil {
             throw failure(map["listen"], "admin.token_env", "required when admin.listen is not a loopback address")
         }

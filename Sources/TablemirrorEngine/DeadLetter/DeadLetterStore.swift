@@ -58,13 +58,13 @@ public enum DeadLetterStore {
         return "INSERT INTO \(table) (target, source_database, source_table, operation, binlog_file, binlog_position, gtid, `keys`, `change`, error_code, error) VALUES (\(values.joined(separator: ", ")))"
     }
 
-    public static func list(target: String, ids: [Int] = [], on connection: MariaDBConnection) throws -> [Letter] {
+    public static func list(target: String, ids: [Int] = [], limit: Int? = nil, on connection: MariaDBConnection) throws -> [Letter] {
         var sql = """
             SELECT id, source_database, source_table, operation, binlog_file, binlog_position, gtid, `keys`, `change`, error_code, error, created_at
             FROM \(table) WHERE target = \(SQLLiteral.quotedString(target))
             """
         if !ids.isEmpty { sql += " AND id IN (\(ids.map(String.init).joined(separator: ", ")))" }
-        let result = try connection.query(sql + " ORDER BY id")
+        let result = try connection.query(sql + " ORDER BY id" + (limit.map { " LIMIT \(max(0, $0))" } ?? ""))
         return result.rows.indices.map { row in
             Letter(id: result.string(row, 0).flatMap { Int($0) } ?? 0, target: target,
                    source: QualifiedTableName(database: result.string(row, 1) ?? "", table: result.string(row, 2) ?? ""),

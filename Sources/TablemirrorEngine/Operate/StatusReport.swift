@@ -47,10 +47,19 @@ public struct StatusReport: Sendable {
     public var sourceEncryption: ReplicatorStatus.ConnectionEncryption?
     /// The source server read, where several are configured (the one found to be the primary).
     public var sourceServer: String?
+    /// The source's binlog files and their sizes.
+    public var binlogSizes: [String: UInt64] = [:]
 
     public static func read(_ configuration: Configuration, connections: Replicator.Connections, maxLag: Double) throws -> StatusReport {
+        try read(configuration, connections: connections, maxLag: maxLag, daemon: AdminClient.status(configuration.admin))
+    }
+
+    /// `daemon`: the running daemon's `/status` targets by name (nil: none answered); the console passes its own,
+    /// and `preparingTargets: false`: a page read every few seconds must not run DDL (the control tables' CREATE …
+    /// IF NOT EXISTS takes metadata locks), and the daemon made those tables when it started on each target.
+    public static func read(_ configuration: Configuration, connections: Replicator.Connections, maxLag: Double,
+                            daemon: [String: [String: Any]]?, preparingTargets: Bool = true) throws -> StatusReport {
         var report = StatusReport(head: nil, targets: [], maxLag: maxLag)
-        let daemon = AdminClient.status(configuration.admin)
         report.daemonRunning = daemon != nil
         var sizes: [String: UInt64] = [:]
         var awaited: [String: [String]] = [:]
@@ -61,6 +70,7 @@ public struct StatusReport: Sendable {
             report.sourceEncryption = ReplicatorStatus.ConnectionEncryption(cipher: source.tlsCipher)
             report.head = try SourceHead.read(source)
             sizes = try TargetLag.binlogSizes(source)
+            report.binlogSizes = sizes
             awaited = try ReplicationPlan.unmatchedSources(configuration, source: source)
         } catch {
             report.sourceError = "\(error)"
@@ -72,7 +82,7 @@ public struct StatusReport: Sendable {
                 guard let options = connections.targets[target.name] else { throw EngineError.invalidArgument("no connection") }
                 let connection = try MariaDBConnection(options)
                 entry.encryption = ReplicatorStatus.ConnectionEncryption(cipher: connection.tlsCipher)
-                try ControlSchema.ensure(connection)
+                if preparingTargets { try ControlSchema.ensure(connection) }
                 entry.copies = try CopyProgressStore.unfinished(target: target.name, on: connection)
                 entry.deadLetters = try DeadLetterStore.count(target: target.name, on: connection)
                 let live = daemon?[target.name]

@@ -1,4 +1,5 @@
 import BinlogDecoding
+import Foundation
 import MariaDBClient
 
 /// `tablemirror verify`: every selected table compared with each of its replicas.
@@ -12,9 +13,17 @@ public enum Verification {
             guard let options = connections.targets[entry.target.name] else {
                 throw EngineError.invalidArgument("no connection for target \(entry.target.name)")
             }
-            let target = try targets[entry.target.name] ?? MariaDBConnection(options)
-            targets[entry.target.name] = target
+            let target: MariaDBConnection
+            if let known = targets[entry.target.name] {
+                target = known
+            } else {
+                target = try MariaDBConnection(options)
+                // The result is kept there for the console (a target not prepared yet gets its control tables).
+                try ControlSchema.ensure(target)
+                targets[entry.target.name] = target
+            }
             let comparison = try TableVerifier(route: entry.route, targetName: entry.target.name, source: source, target: target).run()
+            try target.execute(VerificationStore.writeStatement(comparison, at: Date()))
             progress(comparison)
             comparisons.append(comparison)
         }

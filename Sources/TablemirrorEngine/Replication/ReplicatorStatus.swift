@@ -22,6 +22,8 @@ public final class ReplicatorStatus: @unchecked Sendable {
         /// Source transactions applied.
         public var appliedTransactions = 0
         public var appliedRows = 0
+        /// Rows applied per source table (`db.table`) since the daemon started.
+        public var rowsPerTable: [String: Int] = [:]
         /// Target transactions committed (several source transactions may share one).
         public var targetTransactions = 0
         /// Online copies under way: source table → rows copied so far.
@@ -56,6 +58,8 @@ public final class ReplicatorStatus: @unchecked Sendable {
         public var leadership: Leadership?
         /// Applied rows sampled once a second over the last minute, for rows/s.
         public var rowSamples: [RowSample] = []
+        /// Lag and applied rows over the last hour, for the console's chart.
+        public var history = LagHistory()
 
         public struct RowSample: Sendable, Equatable {
             public var at: Double
@@ -152,15 +156,32 @@ public final class ReplicatorStatus: @unchecked Sendable {
         return targets
     }
 
-    /// Keeps a minute of applied-row samples per target (called once a second).
+    /// Keeps a minute of applied-row samples per target, and an hour of lag history (called once a second).
     func sampleRows(now: Double) {
         lock.lock()
         for name in Array(targets.keys) {
             guard var target = targets[name] else { continue }
             target.rowSamples.append(Target.RowSample(at: now, rows: target.appliedRows))
             target.rowSamples.removeAll { now - $0.at > 60 }
+            target.history.offer(LagHistory.Sample(at: now, lagSeconds: target.lagSeconds(now: Date(timeIntervalSince1970: now)),
+                                                   lagBytes: target.lagBytes, rows: target.appliedRows))
             targets[name] = target
         }
+        lock.unlock()
+    }
+
+    private var alertLog = AlertLog()
+
+    /// The alerts sent so far (firing now, and the latest notifications).
+    public var alerts: AlertLog {
+        lock.lock()
+        defer { lock.unlock() }
+        return alertLog
+    }
+
+    func record(_ alert: Alert) {
+        lock.lock()
+        alertLog.record(alert)
         lock.unlock()
     }
 

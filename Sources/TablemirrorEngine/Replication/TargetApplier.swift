@@ -301,7 +301,10 @@ final class TargetApplier {
         metrics.count("tablemirror_copied_rows_total", target, by: counts.copiedRows)
         metrics.time("tablemirror_apply_seconds", target, seconds: now.timeIntervalSince(groupTimer.started))
         status.update(name) {
-            for table in counts.rowsPerTable.keys { $0.tablesAppliedAt[table] = now.timeIntervalSince1970 }
+            for (table, rows) in counts.rowsPerTable {
+                $0.tablesAppliedAt[table] = now.timeIntervalSince1970
+                $0.rowsPerTable[table, default: 0] += rows
+            }
             $0.checkpoint = group.checkpoint
             $0.pendingSince = nil
             $0.appliedTransactions += counts.transactions

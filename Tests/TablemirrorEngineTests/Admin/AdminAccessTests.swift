@@ -11,10 +11,31 @@ struct AdminAccessTests {
             #expect(!BearerToken.matches(Array(other.utf8), Array(token.utf8)), "\(other)")
             #expect(!BearerToken.matches(Array(token.utf8), Array(other.utf8)) || other == token, "\(other)")
         }
-        #expect(BearerToken.authorizes("Bearer \(token)", token: token))
-        #expect(!BearerToken.authorizes("bearer \(token)", token: token))
-        #expect(!BearerToken.authorizes("Bearer ", token: token))
-        #expect(!BearerToken.authorizes(nil, token: token))
+    }
+
+    @Test func theAdminTokenActsTheReadTokenReadsNoTokenNothing() {
+        let access = AdminAccess(token: "admin-secret", readToken: "read-secret")
+        #expect(access.level(authorization: "Bearer admin-secret", cookie: nil, consoleHeader: nil) == .act)
+        #expect(access.level(authorization: "Bearer read-secret", cookie: nil, consoleHeader: nil) == .read)
+        for wrong in ["bearer admin-secret", "Bearer ", "Bearer admin-secreT", "admin-secret"] {
+            #expect(access.level(authorization: wrong, cookie: nil, consoleHeader: nil) == .none, "\(wrong)")
+        }
+        #expect(access.level(authorization: nil, cookie: nil, consoleHeader: "1") == .none)
+        // Open only when no admin token is configured.
+        #expect(AdminAccess(token: nil, readToken: nil).level(authorization: nil, cookie: nil, consoleHeader: nil) == .act)
+        #expect(AdminAccess(token: "", readToken: "r").level(authorization: nil, cookie: nil, consoleHeader: nil) == .act)
+    }
+
+    /// The console's cookie acts only with the header its own script sends: another site can make a browser send
+    /// the cookie, not the header.
+    @Test func theConsoleCookieActsOnlyWithTheConsolesHeader() {
+        let access = AdminAccess(token: "admin secret;=", readToken: nil)
+        let cookie = "other=1; " + AdminAccess.setCookie("admin secret;=", secure: true).split(separator: ";")[0]
+        #expect(access.level(authorization: nil, cookie: cookie, consoleHeader: "1") == .act)
+        #expect(access.level(authorization: nil, cookie: cookie, consoleHeader: nil) == .read)
+        #expect(access.level(authorization: nil, cookie: "tablemirror_token=guess", consoleHeader: "1") == .none)
+        #expect(AdminAccess.setCookie("t", secure: true) == "tablemirror_token=t; Path=/; HttpOnly; SameSite=Strict; Secure")
+        #expect(!AdminAccess.setCookie("t", secure: false).contains("Secure"))
     }
 
     @Test func oneRequestPerTableAndTwoAtOnce() {
