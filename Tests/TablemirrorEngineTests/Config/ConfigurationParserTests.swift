@@ -181,4 +181,14 @@ struct ConfigurationParserTests {
             """)
         #expect(bad?.key == "admin.token_env")
     }
+
+    @Test func aReadTokenGoesWithTheAdminToken() throws {
+        let configuration = try parse(minimal + """
+
+            admin: { token_env: TM_ADMIN_TOKEN, read_token_file: /etc/tm/read-token }
+            """)
+        #expect(configuration.admin.readToken == SecretSource(environmentVariable: nil, file: "/etc/tm/read-token"))
+        #expect(error(minimal + "\nadmin: { read_token_env: TM_READ }\n")?.key == "admin.token_env")
+        #expect(error(minimal + "\nadmin: { token_env: A, read_token_env: B, read_token_file: /c }\n")?.description.contains("not both") == true)
+    }
 }
