@@ -22,7 +22,7 @@ public enum ConsoleModel {
             "recentAlerts": snapshot.alerts.recent.reversed().map(alert),
         ]
         if let error = report.sourceError { context["sourceError"] = error }
-        if let server = report.sourceServer { context["sourceServer"] = server }
+        context["sourceServer"] = report.sourceServer ?? snapshot.sourceName
         return context
     }
 

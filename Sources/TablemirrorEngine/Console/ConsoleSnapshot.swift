@@ -35,6 +35,8 @@ public struct ConsoleSnapshot {
     public var alerts: AlertLog
     /// The oldest binlog file a target's checkpoint still needs.
     public var oldestNeededFile: String?
+    /// The source as configured (`user@host:port`), where the report names no primary of several.
+    public var sourceName = ""
 
     public static func read(replicator: Replicator, now: Date = Date()) -> ConsoleSnapshot {
         let live = replicator.status.snapshot()
@@ -65,8 +67,9 @@ public struct ConsoleSnapshot {
                                                options: replicator.connections.targets[target.name], planError: planError)
         }
         let oldest = report.targets.compactMap { $0.lag?.checkpoint?.position.file }.min()
+        let server = configuration.source.server
         return ConsoleSnapshot(takenAt: now, report: report, live: live, details: details, alerts: replicator.status.alerts,
-                               oldestNeededFile: oldest)
+                               oldestNeededFile: oldest, sourceName: "\(server.user)@" + (server.socket ?? "\(server.host):\(server.port)"))
     }
 
     private static func readDetails(_ name: String, routes: [ReplicationPlan.Route], status: StatusReport.Target?,

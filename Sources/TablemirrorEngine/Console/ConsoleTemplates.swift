@@ -20,7 +20,7 @@ enum ConsoleTemplates {
         <div id="snapshot" data-taken-at="{{takenAtEpoch}}">
         <section class="source"><h2>Source</h2>
         {{#sourceError}}<p class="error">source unreachable: {{sourceError}}</p>{{/sourceError}}
-        <dl>{{#sourceServer}}<dt>server</dt><dd>{{sourceServer}}</dd>{{/sourceServer}}
+        <dl><dt>server</dt><dd class="source-server">{{sourceServer}}</dd>
         <dt>head</dt><dd class="source-head">{{sourceHead}}</dd><dt>GTID</dt><dd class="gtid">{{sourceGTID}}</dd>
         <dt>oldest binlog still needed</dt><dd class="oldest-needed">{{oldestNeeded}}</dd></dl>
         <table class="binlogs"><thead><tr><th>binlog file</th><th>size</th><th></th></tr></thead><tbody>
