@@ -121,6 +121,23 @@ struct ConsoleBrowserLiveTests {
         #expect(try browser.evaluate(post(actions[2], consoleHeader: false)) as? Int == 403, "the cookie acted without the console's header")
         #expect(verifications(warehouseAdmin) == 0)
 
+        // A page whose cookie is gone (cleared, expired, or the daemon restarted with another token) cannot act, and
+        // says why rather than that the daemon is down.
+        try browser.clearCookies()
+        try browser.click(rowButton(warehouse, orders, "verify"))
+        try browser.wait("document.getElementById('confirm').open", timeout: 10)
+        try browser.click("#confirm-yes")
+        let refused = try browser.wait("""
+            (function () { var r = document.getElementById('action-result');
+              return r.dataset.action === 'verify' && r.dataset.status === 'error' ? r.textContent : ''; })()
+            """, timeout: 30) as? String
+        #expect(refused == "verify: HTTP 401", "\(String(describing: refused))")
+        try browser.wait("document.body.dataset.stale === 'true' && document.getElementById('stale').textContent.includes('log in again')",
+                         timeout: 30)
+        #expect(verifications(warehouseAdmin) == 0)
+        try logIn(browser, token)
+        try browser.wait("document.querySelectorAll('section.target').length === 2 && document.body.dataset.stale === 'false'", timeout: 30)
+
         // Both targets replicating the workload, with a chart of at least two samples (one every 10 s).
         try browser.wait("""
             [...document.querySelectorAll('section.target')].every(s => ['running', 'catching up'].includes(s.dataset.state)
@@ -212,7 +229,10 @@ struct ConsoleBrowserLiveTests {
         // The daemon stops: the page keeps its last figures and says they may be stale.
         workload.stop()
         #expect(daemon.stop() == 0)
-        try browser.wait("document.body.dataset.stale === 'true' && !document.getElementById('stale').hidden", timeout: 30)
+        try browser.wait("""
+            document.body.dataset.stale === 'true' && !document.getElementById('stale').hidden
+              && document.getElementById('stale').textContent.includes('does not answer')
+            """, timeout: 30)
         #expect(try browser.evaluate("document.querySelectorAll('section.target').length") as? Int == 2)
         try browser.screenshot("\(Self.outputDirectory)/5-stale.png")
         print("console browser test: done in \(Int(Date().timeIntervalSince(started))) s")
