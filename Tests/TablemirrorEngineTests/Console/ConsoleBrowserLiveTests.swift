@@ -170,7 +170,7 @@ struct ConsoleBrowserLiveTests {
         workload.pause(false)
 
         // Resync `orders` in the warehouse: the dialog, then the copy's progress, then its end. The copy takes about a
-        // second here, less than the page's 3 s refresh, so once its first chunks have landed the replica is locked
+        // second here, less than the page's 3 s refresh, so once a fifth of it has landed the replica is locked
         // (LOCK TABLES … WRITE on the target), which holds the copy — and the warehouse's applier — mid-way until the
         // page has shown it.
         let copy = "\(row(warehouse, orders)) .copy-progress"
@@ -181,8 +181,10 @@ struct ConsoleBrowserLiveTests {
         var locked = false
         defer { if locked { _ = try? locker.execute("UNLOCK TABLES") } }
         try browser.click("#confirm-yes")
-        try #require(waitUntil(60, every: 0.01) { copyState(warehouseAdmin).map { $0.state == "copying" && $0.rows > 0 } ?? false },
-                     "the resync did not start copying: \(String(describing: copyState(warehouseAdmin)))")
+        let underWay = waitUntil(60, every: 0.01) {
+            copyState(warehouseAdmin).map { $0.state == "copying" && $0.rows >= Self.orderRows / 5 } ?? false
+        }
+        try #require(underWay, "the resync did not get a fifth of the way: \(String(describing: copyState(warehouseAdmin)))")
         try locker.execute("LOCK TABLES \(warehouseDatabase).orders WRITE")
         locked = true
         let held = copyState(warehouseAdmin)
