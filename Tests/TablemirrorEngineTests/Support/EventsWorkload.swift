@@ -1,5 +1,5 @@
 import Foundation
-import TestSupport
+import MariaDBClient
 @testable import TablemirrorEngine
 
 /// Rows written to `events` on their own thread (an insert and an update per transaction, about 30 a second)
@@ -9,11 +9,15 @@ final class EventsWorkload: @unchecked Sendable {
     private let paused = LockedBox(false)
     private let done = ResultBox()
 
-    init(database: String) {
+    /// Writes through a connection made with `options` (its database holding `events`).
+    init(_ options: ConnectionOptions) {
+        var options = options
+        options.multiStatements = true
+        let batching = options
         let stop = stopSignal, paused = paused, done = done
         Thread {
             defer { done.finish() }
-            guard let writer = try? TestServer.connect(database: database) else { return }
+            guard let writer = try? MariaDBConnection(batching) else { return }
             var round = 0
             while !stop.wait(seconds: 0.03) {
                 guard !paused.value else { continue }
