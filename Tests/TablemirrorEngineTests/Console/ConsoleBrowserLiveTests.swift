@@ -5,12 +5,12 @@ import TestSupport
 @testable import TablemirrorEngine
 
 /// The console in a real browser (headless chromium, scripts/lib/browser.py) against `tablemirror run` replicating
-/// a workload into two targets: the token rules (no data without a
-/// token, the read token looks but cannot act), the figures against `tablemirror status --json`, the lag chart,
-/// resync and verify through the buttons and the confirmation dialog, a target whose server stops, and the page
-/// saying so once the daemon stops. Screenshots of each state go to .build/test-output/console/. The source is a
-/// server of this suite's own, so that no other suite's writes keep its lags from reaching zero (and the 200,000
-/// rows stay out of the shared source's binlog); so is the second target's, which the test stops.
+/// a workload into two targets: the token rules (no data without a token, the read token looks but cannot act), the
+/// figures against `tablemirror status --json`, the lag chart, resync and verify through the buttons and the
+/// confirmation dialog, a target whose server stops, and the page saying so once the daemon stops. Screenshots of
+/// each state go to .build/test-output/console/. The source is a server of this suite's own, so that no other
+/// suite's writes keep its lags from reaching zero (and the 200,000 rows stay out of the shared source's binlog);
+/// so is the second target's, which the test stops.
 @Suite("Console in a browser", .serialized,
        .enabled(if: TestServer.isConfigured && TestTargetServer.isConfigured && DaemonProcess.isBuilt
                     && BrowserDriver.isAvailable,
@@ -18,7 +18,8 @@ import TestSupport
 struct ConsoleBrowserLiveTests {
     let id = UInt32.random(in: 0..<UInt32.max)
     var source: String { "tm_csrc_\(id)" }
-    /// Target on the suite's target server: `orders` (200,000 rows, so that a resync takes a few seconds) and `events`.
+    /// Target on the suites' shared target server: `orders` (200,000 rows, resynced and verified from the page) and
+    /// `events`.
     var warehouse: String { "warehouse_\(id)" }
     var warehouseDatabase: String { "tm_cwh_\(id)" }
     /// Target on this suite's own server, stopped mid-test: `events` only.
@@ -71,7 +72,7 @@ struct ConsoleBrowserLiveTests {
         let workload = EventsWorkload(sourceServer.options(database: source))
         defer { workload.stop() }
 
-        // Before any login: no data and no action, whatever the route (the POSTs name real tables and letters).
+        // Before any login: no data and no action, whatever the route (the POSTs name a real table and target).
         let orders = "\(source).orders"
         let actions = ["/resync/\(orders)?target=\(warehouse)", "/repair/\(orders)?target=\(warehouse)",
                        "/verify/\(orders)?target=\(warehouse)", "/dead-letters/\(warehouse)/retry?ids=1",
@@ -181,6 +182,8 @@ struct ConsoleBrowserLiveTests {
         try browser.wait("document.getElementById('confirm').open && document.getElementById('confirm-text').textContent.includes('resync')",
                          timeout: 10)
         let locker = try TestTargetServer.connect()
+        // A lock that cannot be had within this fails the test rather than hanging it (the default is a day).
+        try locker.execute("SET SESSION lock_wait_timeout = 30")
         var locked = false
         defer { if locked { _ = try? locker.execute("UNLOCK TABLES") } }
         try browser.click("#confirm-yes")
