@@ -50,7 +50,7 @@ class DevTools:
                      "--no-first-run", "--no-default-browser-check", "--disable-extensions", "--disable-background-networking",
                      "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage", "--hide-scrollbars",
                      "--window-size=1280,1000", "--user-data-dir=" + self.profile, "about:blank"]
-        log_fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        log_fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
         actions = [(os.POSIX_SPAWN_DUP2, to_browser_read, 3), (os.POSIX_SPAWN_DUP2, from_browser_write, 4),
                    (os.POSIX_SPAWN_DUP2, log_fd, 1), (os.POSIX_SPAWN_DUP2, log_fd, 2),
                    (os.POSIX_SPAWN_OPEN, 0, "/dev/null", os.O_RDONLY, 0)]
@@ -64,7 +64,7 @@ class DevTools:
         self.session = None
 
     def send(self, method, params=None, session=True, timeout=30):
-        """Sends one command and waits for its answer; events that come meanwhile are kept in self.events."""
+        """Sends one command and waits for its answer; load events that come meanwhile are kept for wait_load."""
         self.next_id += 1
         message = {"id": self.next_id, "method": method, "params": params or {}}
         if session and self.session:
@@ -79,8 +79,7 @@ class DevTools:
                 if "error" in answer:
                     raise BrowserError(f"{method}: {answer['error'].get('message')}")
                 return answer.get("result", {})
-            if "method" in answer:
-                self.events.append(answer)
+            self.keep(answer)
 
     def receive(self, deadline):
         while b"\0" not in self.buffer:
@@ -94,19 +93,21 @@ class DevTools:
         message, self.buffer = self.buffer.split(b"\0", 1)
         return json.loads(message)
 
-    def wait_event(self, method, timeout):
+    def keep(self, message):
+        # Only the load event is ever waited for; other events (network, frames) are dropped, so none pile up.
+        if message.get("method") == "Page.loadEventFired":
+            self.events.append(message)
+
+    def wait_load(self, timeout):
         deadline = time.monotonic() + timeout
-        while True:
-            for index, event in enumerate(self.events):
-                if event.get("method") == method:
-                    return self.events.pop(index)
-            self.events.append(self.receive(deadline))
+        while not self.events:
+            self.keep(self.receive(deadline))
+        return self.events.pop(0)
 
     def attach(self):
         target = self.send("Target.createTarget", {"url": "about:blank"}, session=False)["targetId"]
         self.session = self.send("Target.attachToTarget", {"targetId": target, "flatten": True}, session=False)["sessionId"]
         self.send("Page.enable")
-        self.send("Runtime.enable")
 
     def evaluate(self, expression):
         result = self.send("Runtime.evaluate", {"expression": expression, "returnByValue": True, "awaitPromise": True})
@@ -171,11 +172,11 @@ def element_centre(browser, selector):
 def run(browser, command):
     op = command.get("op")
     if op == "open":
-        browser.events = [e for e in browser.events if e.get("method") != "Page.loadEventFired"]
+        browser.events = []
         navigation = browser.send("Page.navigate", {"url": command["url"]})
         if navigation.get("errorText"):
             raise BrowserError(f"{command['url']}: {navigation['errorText']}")
-        browser.wait_event("Page.loadEventFired", command.get("timeout", 30))
+        browser.wait_load(command.get("timeout", 30))
         return browser.evaluate("location.href")
     if op == "eval":
         return browser.evaluate(command["js"])
