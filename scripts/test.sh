@@ -17,6 +17,8 @@ source scripts/lib/deps.sh
 source scripts/lib/test-certs.sh
 tm_ensure_build_deps
 tm_ensure_packages openssl
+# The console's browser test drives Debian's chromium from Python's standard library (scripts/lib/browser.py).
+tm_ensure_packages chromium python3
 command -v swift >/dev/null 2>&1 || { echo "test.sh: swift is not on PATH" >&2; exit 1; }
 
 # The binlog fixtures are the project's shared folder, checked out beside the repository (../shared). A clone

@@ -95,22 +95,25 @@ enum ConsoleTemplates {
         progress{width:8em}.none{color:#8a94a6}
         """
 
-    /// Refreshes the body every three seconds (saying when the daemon stops answering), and runs the buttons'
-    /// actions after a confirmation, sending the header that tells the endpoint the request is the console's own.
+    /// Refreshes the body every three seconds (saying when the daemon stops answering, or refuses the page's token:
+    /// the cookie cleared or expired, the daemon restarted with another token), and runs the buttons' actions after a
+    /// confirmation, sending the header that tells the endpoint the request is the console's own. A refusal (401,
+    /// 403) comes without a JSON body: the action then reports its HTTP status.
     static let script = """
         (function () {
           var main = document.getElementById('console'), stale = document.getElementById('stale');
           var updated = document.getElementById('updated'), last = new Date();
           function refresh() {
             return fetch('/console/body', {credentials: 'same-origin', cache: 'no-store'}).then(function (r) {
-              if (!r.ok) { throw new Error('HTTP ' + r.status); }
+              if (!r.ok) { var failed = new Error('HTTP ' + r.status); failed.refused = r.status === 401; throw failed; }
               return r.text();
             }).then(function (html) {
               main.innerHTML = html; last = new Date(); stale.hidden = true; document.body.dataset.stale = 'false';
               updated.textContent = 'figures of ' + last.toISOString().replace('T', ' ').slice(0, 19) + 'Z';
             }).catch(function (e) {
               stale.hidden = false; document.body.dataset.stale = 'true';
-              stale.textContent = 'The daemon does not answer (' + e.message + '): the figures below are from ' +
+              stale.textContent = (e.refused ? 'The daemon refuses the token this page logged in with (' + e.message + '); log in again at '
+                + '/console/login' : 'The daemon does not answer (' + e.message + ')') + ': the figures below are from ' +
                 last.toISOString().replace('T', ' ').slice(0, 19) + 'Z and may be stale.';
             });
           }
@@ -131,7 +134,9 @@ enum ConsoleTemplates {
             out.dataset.status = 'running'; out.dataset.action = button.dataset.action;
             out.textContent = button.dataset.action + ': running…';
             fetch(button.dataset.url, {method: 'POST', credentials: 'same-origin', headers: {'X-Tablemirror-Console': '1'}})
-              .then(function (r) { return r.json().then(function (j) { return [r.ok, j]; }); })
+              .then(function (r) {
+                return r.json().catch(function () { return {error: 'HTTP ' + r.status}; }).then(function (j) { return [r.ok, j]; });
+              })
               .then(function (answer) {
                 out.dataset.status = answer[0] ? 'ok' : 'error';
                 out.textContent = button.dataset.action + ': ' + (answer[1].result || answer[1].error || '');

@@ -58,14 +58,15 @@ final class DaemonProcess {
         return process.terminationStatus
     }
 
-    /// Runs `tablemirror ARGS` (an operator command) to its end; returns its exit status and standard output (and
-    /// standard error, `withErrors`).
-    static func command(_ arguments: [String], withErrors: Bool = false) throws -> (Int32, String) {
+    /// Runs `tablemirror ARGS` (an operator command) to its end, with `extra` added to its environment; returns its
+    /// exit status and standard output (and standard error, `withErrors`).
+    static func command(_ arguments: [String], withErrors: Bool = false, environment extra: [String: String] = [:]) throws -> (Int32, String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
         environment["TM_TEST_PASSWORD"] = TestServer.options().password
+        for (key, value) in extra { environment[key] = value }
         process.environment = environment
         let output = Pipe()
         process.standardOutput = output
