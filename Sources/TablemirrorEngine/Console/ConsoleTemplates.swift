@@ -117,7 +117,8 @@ enum ConsoleTemplates {
                 last.toISOString().replace('T', ' ').slice(0, 19) + 'Z and may be stale.';
             });
           }
-          setInterval(refresh, 3000);
+          // The next refresh waits for the last one: a slow daemon or target gets one request at a time, not a pile.
+          (function every() { setTimeout(function () { refresh().then(every); }, 3000); })();
           var dialog = document.getElementById('confirm'), pending = null;
           document.addEventListener('click', function (event) {
             var button = event.target.closest('button[data-action]');
