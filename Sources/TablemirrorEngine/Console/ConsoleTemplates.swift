@@ -95,7 +95,7 @@ enum ConsoleTemplates {
         progress{width:8em}.none{color:#8a94a6}
         """
 
-    /// Refreshes the body every three seconds (saying when the daemon stops answering, or refuses the page's token:
+    /// Refreshes the body three seconds after the last refresh ended (saying when the daemon stops answering, or refuses the page's token:
     /// the cookie cleared or expired, the daemon restarted with another token), and runs the buttons' actions after a
     /// confirmation, sending the header that tells the endpoint the request is the console's own. A refusal (401,
     /// 403) comes without a JSON body: the action then reports its HTTP status.

@@ -233,7 +233,8 @@ final class OnlineCopyDriver {
             sourceConnection = source
             let restart = progress.state == .requested
             let estimate = restart || progress.estimatedRows == nil ? try TableSize.estimatedRows(route.source, on: source) : progress.estimatedRows
-            let reader = TableChunkReader(route: route, target: target, snapshot: snapshotMethod)
+            let reader = TableChunkReader(route: route, target: target, snapshot: snapshotMethod,
+                                          targetVersion: ServerVersion(targetConnection.serverVersion))
             // A rebuild not yet begun in the target: the table's events wait for its first chunk.
             if progress.recreate && restart { suspended.insert(progress.source) }
             copies.append(ActiveCopy(reader: reader, lastKey: restart ? nil : progress.lastKey, onlyKeys: progress.onlyKeys,

@@ -16,11 +16,15 @@ struct TableChunkReader {
     var sizing = ChunkSizing(maxRows: Self.chunkRows, bytes: MemoryBudget.chunkBytes)
     /// How each chunk's snapshot finds its binlog position.
     let snapshotMethod: ConsistentSnapshot.Method
+    /// The target server's version: a rebuilt replica's definition from a MySQL source is translated for MariaDB.
+    let targetVersion: ServerVersion
 
-    init(route: ReplicationPlan.Route, target: String, snapshot: ConsistentSnapshot.Method = .auto) {
+    init(route: ReplicationPlan.Route, target: String, snapshot: ConsistentSnapshot.Method = .auto,
+         targetVersion: ServerVersion = ServerVersion("")) {
         self.route = route
         self.target = target
         snapshotMethod = snapshot
+        self.targetVersion = targetVersion
     }
 
     /// A snapshot open on the source connection, with the table's columns as of its position and, for a rebuild,
@@ -47,8 +51,9 @@ struct TableChunkReader {
                     throw EngineError.invalidArgument("cannot read the structure of \(route.source)")
                 }
                 recreated = TableChunk.RecreatedTable(
-                    createStatement: try ReplicaTableDefinition.createStatement(showCreateTable: definition, database: route.apply.database,
-                                                                                table: route.apply.table),
+                    createStatement: try ReplicaTableDefinition.createStatement(
+                        showCreateTable: definition, database: route.apply.database, table: route.apply.table,
+                        dialect: MySQLDialect.between(source: ServerVersion(source.serverVersion), target: targetVersion)),
                     structure: structure)
             }
             return OpenRead(snapshot: snapshot, format: format, recreated: recreated)

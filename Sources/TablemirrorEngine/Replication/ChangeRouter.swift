@@ -12,6 +12,8 @@ final class ChangeRouter {
     /// Source tables this target replicates, as of the reader's position.
     private var routes: [QualifiedTableName: ReplicationPlan.Route]
     private let planner: SchemaChangePlanner
+    /// A MySQL source's DDL on a MariaDB target is translated (nil: replayed as written).
+    var dialect: MySQLDialect?
     private let logger: Logger
     /// Tells the decoder a table's structure from here on (nil: forget it).
     private let setStructure: (QualifiedTableName, TableSchemaHint?) throws -> Void
@@ -97,8 +99,11 @@ final class ChangeRouter {
         let text = SecretRedaction.redact(ddl.statement)
         let plan: SchemaChangePlan?
         do {
-            plan = try planner.plan(SchemaStatement.parse(ddl.statement, database: ddl.database, session: ddl.session), routes: routes,
-                                    suspended: copier.suspended)
+            let statement = try SchemaStatement.parse(ddl.statement, database: ddl.database, session: ddl.session, dialect: dialect)
+            plan = try planner.plan(statement, routes: routes, suspended: copier.suspended)
+            if let dialect, plan != nil, let notes = dialect.translations(of: ddl.statement, session: ddl.session), !notes.isEmpty {
+                logger.info("target \(target): MySQL statement at \(position) replayed for MariaDB with \(notes.joined(separator: "; "))")
+            }
         } catch let error as SchemaStatement.ParseError {
             // Only a statement that may be about a table this target replicates (or could) stops it.
             guard mayConcernThisTarget(ddl, table: error.table) else {

@@ -65,16 +65,20 @@ extension Replicator {
         routedPlan.routes = applier.routesToRead
         let copier = try OnlineCopyDriver(plan: routedPlan, source: sourceOptions, target: options, status: status, logger: logger)
         let lane = ApplierLane(applier: applier)
+        let dialect = MySQLDialect.between(schema, applier.connection)
         let planner = SchemaChangePlanner(routeFor: routeFor) { database in
             let result = try schema.query("""
                 SELECT DEFAULT_CHARACTER_SET_NAME, DEFAULT_COLLATION_NAME FROM information_schema.SCHEMATA
                 WHERE SCHEMA_NAME = \(SQLLiteral.quotedString(database))
                 """)
-            guard let charset = result.string(0, 0), let collation = result.string(0, 1) else { return nil }
+            guard let charset = result.string(0, 0), var collation = result.string(0, 1) else { return nil }
+            // A MySQL database's default (utf8mb4_0900_ai_ci, say) as a MariaDB target names it.
+            if let dialect { collation = try dialect.collation(collation) }
             return "CHARACTER SET \(charset) COLLATE \(collation)"
         }
         let router = ChangeRouter(target: name, lane: lane, copier: copier, routes: routedPlan.routes, planner: planner,
                                   position: start, gtids: located.gtids, logger: logger) { table, structure in try session.setSchemaHint(structure, for: table) }
+        router.dialect = dialect
         var readError: (any Error)?
         var reported = (events: 0, at: Date.distantPast)
         // The reader's progress goes to the status and metrics at most twice a second (and at each heartbeat).

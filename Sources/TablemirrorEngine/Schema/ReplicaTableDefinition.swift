@@ -33,12 +33,21 @@ public enum ReplicaTableDefinition {
     /// The replica's CREATE TABLE from `showCreateTable` as `showCreateTable(_:on:)` reads it, for a session that
     /// reads backslash escapes (the applier's). Only a statement that will be run (`toRun`) is held to what a
     /// replica may carry (`ReplayedClauses`); comparing and recording definitions takes them as they are.
-    public static func createStatement(showCreateTable: String, database: String, table: String, toRun: Bool = true) throws(EngineError) -> String {
-        let tokens: [SQLToken]
+    /// `dialect`: the definition is a MySQL server's, for a MariaDB target (`MySQLDialect`).
+    static func createStatement(showCreateTable: String, database: String, table: String, toRun: Bool = true,
+                                dialect: MySQLDialect? = nil) throws(EngineError) -> String {
+        var tokens: [SQLToken]
         do {
             tokens = try SQLTokenizer.singleStatement(showCreateTable)
         } catch {
             throw .invalidArgument("cannot read the table definition: \(error)")
+        }
+        if let dialect {
+            do {
+                tokens = try dialect.translate(tokens).tokens
+            } catch {
+                throw .invalidArgument("the table cannot have a replica on this MariaDB target: \(error)")
+            }
         }
         guard tokens.count > 3, tokens[0].isKeyword("CREATE"), tokens[1].isKeyword("TABLE"), tokens[2].isName,
               tokens[3].isSymbol("("), let close = tokens.matchingParenthesis(from: 3) else {

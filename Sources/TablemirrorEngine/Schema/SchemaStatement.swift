@@ -97,8 +97,10 @@ enum SchemaStatement: Equatable {
 
     /// Parses `text`, run with `database` as the default database (the query event's) in a session with
     /// `session`'s settings.
-    static func parse(_ text: String, database: String, session: QuerySessionSettings = QuerySessionSettings()) throws(ParseError)
-        -> SchemaStatement {
+    /// `dialect`: the statement is a MySQL server's, replayed on a MariaDB target (`MySQLDialect`); a statement with
+    /// no MariaDB equivalent is refused like one that cannot be understood.
+    static func parse(_ text: String, database: String, session: QuerySessionSettings = QuerySessionSettings(),
+                      dialect: MySQLDialect? = nil) throws(ParseError) -> SchemaStatement {
         var tokens: [SQLToken]
         do {
             tokens = try SQLTokenizer.tokens(text, ansiQuotes: session.ansiQuotes, noBackslashEscapes: session.noBackslashEscapes)
@@ -106,6 +108,14 @@ enum SchemaStatement: Equatable {
             throw ParseError(message: "\(error)")
         }
         while tokens.last?.isSymbol(";") == true { tokens.removeLast() }
+        // Only what is replayed is translated: a routine's body or a view is no business of the replicas.
+        if let dialect, (try? parse(text, database: database, session: session)) != .other {
+            do {
+                tokens = try dialect.translate(tokens).tokens
+            } catch {
+                throw ParseError(message: "\(error)")
+            }
+        }
         var parser = Parser(tokens: tokens, database: database, rendering: SQLRendering(noBackslashEscapes: session.noBackslashEscapes))
         let statement: SchemaStatement
         do {
