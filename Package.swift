@@ -71,6 +71,8 @@ let package = Package(
         .testTarget(name: "MariaDBClientTests", dependencies: ["MariaDBClient", "BinlogDecoding", "TestSupport"]),
         .testTarget(name: "TablemirrorEngineTests", dependencies: [
             "TablemirrorEngine", "BinlogDecoding", "MariaDBClient", "TestSupport",
+            // conf/monitoring's rules are YAML (the monitoring kit's tests read them).
+            .product(name: "Yams", package: "Yams"),
         ]),
     ],
     swiftLanguageModes: [.v6]

@@ -66,14 +66,15 @@ final class AlertMonitor: @unchecked Sendable {
         for (name, target) in targets {
             switch target.state {
             case let .stopped(error):
-                let kind = target.failure.map { $0 == .target ? "target-stopped" : $0.rawValue } ?? "target-stopped"
-                conditions.append(AlertCondition(kind: kind, target: name, message: "target \(name) stopped: \(error)"))
+                conditions.append(AlertCondition(kind: target.failureAlertKind ?? "target-stopped", target: name,
+                                                 message: "target \(name) stopped: \(error)"))
             case let .retrying(attempt, error):
-                if target.failure == .sourceUnreachable {
-                    conditions.append(AlertCondition(kind: "source-unreachable", target: name,
+                let kind = target.failureAlertKind ?? "target-unreachable"
+                if kind == "source-unreachable" {
+                    conditions.append(AlertCondition(kind: kind, target: name,
                                                      message: "source unreachable for target \(name) (attempt \(attempt)): \(error)"))
                 } else {
-                    conditions.append(AlertCondition(kind: "target-unreachable", target: name,
+                    conditions.append(AlertCondition(kind: kind, target: name,
                                                      message: "target \(name) cannot apply (attempt \(attempt)): \(error)",
                                                      grace: alerts.lagGraceSeconds))
                 }
@@ -106,7 +107,11 @@ final class AlertMonitor: @unchecked Sendable {
 
     private func countDeadLetters() {
         for name in connections.targets.keys {
-            withConnection(to: name) { connection in deadLetterCounts[name] = try DeadLetterStore.count(target: name, on: connection) }
+            withConnection(to: name) { connection in
+                let count = try DeadLetterStore.count(target: name, on: connection)
+                deadLetterCounts[name] = count
+                status.update(name) { $0.storedDeadLetters = count }
+            }
         }
     }
 

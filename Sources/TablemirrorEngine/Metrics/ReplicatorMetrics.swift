@@ -57,7 +57,33 @@ public final class ReplicatorMetrics: @unchecked Sendable {
             if let bytes = target.lagBytes { set("tablemirror_lag_bytes", labels, to: Double(bytes)) }
             set("tablemirror_queue_depth", labels, to: Double(target.queueDepth))
             set("tablemirror_up", labels, to: target.state == .streaming ? 1 : 0)
+            // The alert monitor's own conditions, one series per kind: what `target-stopped`, `source-unreachable`,
+            // `binlog-purged`… fire on, for rules that must agree with them.
+            let failing = target.failureAlertKind
+            for kind in ReplicatorStatus.Target.failureAlertKinds {
+                set("tablemirror_target_failure", labels + [("kind", kind)], to: failing == kind ? 1 : 0)
+            }
+            if let stored = target.storedDeadLetters { set("tablemirror_dead_letters_stored", labels, to: Double(stored)) }
+            startCounters(labels)
         }
         return registry.emitToString()
+    }
+
+    /// Makes a target's counters exist at 0 before their first increment. A series that first appears at 1 has
+    /// no earlier sample, so `increase()` and `rate()` miss that first error or dead letter; and a dashboard or
+    /// rule on a counter that never moved would find nothing. (Rows per table are left out: the tables are
+    /// known only once they change.)
+    private func startCounters(_ labels: [(String, String)]) {
+        for name in ["tablemirror_transactions_applied_total", "tablemirror_dead_letters_total", "tablemirror_copied_rows_total",
+                     "tablemirror_retries_total", "tablemirror_reader_events_total"] {
+            _ = metric(name, labels, in: \.counters) { CoreMetrics.Counter(label: name, dimensions: labels, factory: factory) }
+        }
+        // The kinds `Replicator+Supervision` counts errors under: a failure class while retrying, the alert when stopping.
+        for kind in ReplicatorStatus.Failure.allCases.map(\.rawValue) {
+            let dimensions = labels + [("kind", kind)]
+            _ = metric("tablemirror_errors_total", dimensions, in: \.counters) {
+                CoreMetrics.Counter(label: "tablemirror_errors_total", dimensions: dimensions, factory: factory)
+            }
+        }
     }
 }

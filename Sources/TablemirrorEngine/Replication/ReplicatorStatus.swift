@@ -32,6 +32,9 @@ public final class ReplicatorStatus: @unchecked Sendable {
         public var finishedCopies = 0
         /// Changes this daemon put in the target's dead letters.
         public var deadLetters = 0
+        /// Dead letters of this target waiting in its `_tablemirror.dead_letter` (from any daemon, until retried or
+        /// discarded), as the alert monitor last counted them; nil until counted.
+        public var storedDeadLetters: Int?
         /// What the last failure was about (while retrying or stopped).
         public var failure: Failure?
         /// Source commit time of the oldest transaction handed to the target and not yet committed there.
@@ -134,7 +137,7 @@ public final class ReplicatorStatus: @unchecked Sendable {
         public var isLeading: Bool { leader == daemon }
     }
 
-    public enum Failure: String, Sendable, Equatable {
+    public enum Failure: String, Sendable, Equatable, CaseIterable {
         case sourceUnreachable = "source-unreachable"
         case binlogPurged = "binlog-purged"
         /// The source server cannot continue from the checkpoint by GTID (a failover to a server lacking some).
