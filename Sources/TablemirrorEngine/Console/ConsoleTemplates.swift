@@ -34,7 +34,7 @@ enum ConsoleTemplates {
         <span class="lag-bytes" data-value="{{lagBytesValue}}">{{lagBytes}}</span></dd>
         <dt>rows/s</dt><dd class="rows-per-second">{{rowsPerSecond}}</dd><dt>position</dt><dd class="position">{{position}}</dd>
         {{#targetGTID}}<dt>GTID</dt><dd class="gtid">{{targetGTID}}</dd>{{/targetGTID}}</dl>
-        <figure class="chart" data-points="{{chartPoints}}">{{{chart}}}<figcaption><span class="key-lag">lag (s)</span> <span class="key-rows">rows/s</span>, last hour</figcaption></figure>
+        <figure class="chart" data-points="{{chartPoints}}">{{{chart}}}<figcaption><span class="key-lag">lag (s)</span> <span class="key-rows">rows/s</span></figcaption></figure>
         <table class="tables"><thead><tr><th>source</th><th>replica</th><th>filter</th><th>rows applied</th><th>last change applied</th><th>copy</th><th>verify</th><th></th></tr></thead><tbody>
         {{#tables}}<tr data-table="{{source}}"><td>{{source}}</td><td>{{replica}}</td><td><code>{{filter}}</code></td><td class="rows-applied">{{rowsApplied}}</td><td>{{lastApplied}}</td>
         <td class="copy">{{#copy}}<div class="copy-progress" data-copy-state="{{copyState}}" data-rows="{{copyRows}}"><progress max="{{copyEstimate}}" value="{{copyRows}}"></progress>
