@@ -83,6 +83,22 @@ public enum ServerFlavor: Sendable, Equatable, CustomStringConvertible {
         return statements
     }
 
+    /// Whether a consistent snapshot reports its binlog position (`binlog_snapshot_file/position`, MariaDB only);
+    /// elsewhere a snapshot takes the table lock.
+    public var reportsSnapshotPosition: Bool { self == .mariaDB }
+
+    /// The query for the GTID position exactly at a place in the binlog (MariaDB's `BINLOG_GTID_POS`; MySQL's
+    /// comes with the binlog head itself), its arguments given as literals.
+    public func gtidPositionQuery(fileLiteral: String, offset: UInt64) -> String? {
+        self == .mariaDB ? "SELECT BINLOG_GTID_POS(\(fileLiteral), \(offset))" : nil
+    }
+
+    /// InnoDB's dictionary view of tables (MySQL 8 renamed it).
+    public var innodbTablesView: String { isMySQL ? "INNODB_TABLES" : "INNODB_SYS_TABLES" }
+
+    /// Whether one statement can run under its own session variables (`SET STATEMENT … FOR`, MariaDB only).
+    public var hasSetStatement: Bool { self == .mariaDB }
+
     /// What the reading account needs, for error messages and the README.
     public var replicationPrivileges: String {
         isMySQL ? "REPLICATION SLAVE, REPLICATION CLIENT" : "REPLICATION SLAVE, BINLOG MONITOR"

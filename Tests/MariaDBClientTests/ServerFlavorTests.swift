@@ -60,3 +60,13 @@ struct BinlogStreamPrivilegeTests {
         #expect(BinlogStream.namingPrivileges(other, flavor: .mariaDB).message == "purged")
     }
 }
+
+struct ServerFlavorSnapshotTests {
+    @Test func snapshotsAndDictionaryNamesPerServer() {
+        #expect(ServerFlavor.mariaDB.reportsSnapshotPosition && !ServerFlavor.mysql8_4.reportsSnapshotPosition)
+        #expect(ServerFlavor.mariaDB.gtidPositionQuery(fileLiteral: "'b.000002'", offset: 400) == "SELECT BINLOG_GTID_POS('b.000002', 400)")
+        #expect(ServerFlavor.mysql8_0.gtidPositionQuery(fileLiteral: "'b.000002'", offset: 400) == nil)
+        #expect(ServerFlavor.mariaDB.innodbTablesView == "INNODB_SYS_TABLES" && ServerFlavor.mysql8_0.innodbTablesView == "INNODB_TABLES")
+        #expect(ServerFlavor.mariaDB.hasSetStatement && !ServerFlavor.mysql8_4.hasSetStatement)
+    }
+}

@@ -117,8 +117,7 @@ enum SchemaChangeMarker {
         }
         guard !byName.isEmpty else { return [:] }
         do throws(MariaDBError) {
-            // MySQL 8 calls the dictionary view INNODB_TABLES.
-            let view = connection.isMariaDB ? "INNODB_SYS_TABLES" : "INNODB_TABLES"
+            let view = connection.flavor.innodbTablesView
             let result = try connection.query("SELECT NAME, TABLE_ID FROM information_schema.\(view) WHERE NAME IN ("
                 + byName.keys.sorted().map(SQLLiteral.quotedString).joined(separator: ", ") + ")")
             var ids: [QualifiedTableName: String] = [:]

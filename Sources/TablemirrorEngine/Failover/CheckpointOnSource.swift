@@ -115,7 +115,10 @@ struct CheckpointOnSource: Equatable {
 
     /// The server's GTID position at a place in its binlog.
     private static func gtidPosition(at position: BinlogPosition, on source: MariaDBConnection) throws -> MariaDBGTIDPosition {
-        let text = try source.query("SELECT BINLOG_GTID_POS(\(SQLLiteral.quotedString(position.file)), \(position.offset))").string(0, 0)
+        guard let query = source.flavor.gtidPositionQuery(fileLiteral: SQLLiteral.quotedString(position.file), offset: position.offset) else {
+            throw CheckpointNotOnSource(server: source.options.description, reason: "a \(source.flavor) server has no GTID position at a binlog place")
+        }
+        let text = try source.query(query).string(0, 0)
         guard let text, let gtid = MariaDBGTIDPosition(text) else {
             throw CheckpointNotOnSource(server: source.options.description, reason: "it has no GTID position at \(position)")
         }

@@ -14,7 +14,7 @@ public enum ReplicaTableDefinition {
     /// around it and put back.
     public static func showCreateTable(_ table: String, on connection: MariaDBConnection) throws(MariaDBError) -> String? {
         do throws(MariaDBError) {
-            if connection.isMariaDB {
+            if connection.flavor.hasSetStatement {
                 return try connection.query("SET STATEMENT sql_mode = '' FOR SHOW CREATE TABLE \(table)").string(0, 1)
             }
             let mode = try connection.query("SELECT @@SESSION.sql_mode").string(0, 0) ?? ""

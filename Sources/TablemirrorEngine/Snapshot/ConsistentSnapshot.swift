@@ -66,7 +66,7 @@ public struct ConsistentSnapshot: Sendable, Equatable {
     /// then lies after all of them and before any later one.
     /// Whether snapshots on this server with this method take the table lock.
     public static func needsTableLock(_ method: Method, on connection: MariaDBConnection) -> Bool {
-        method == .tableLock || !connection.isMariaDB
+        method == .tableLock || !connection.flavor.reportsSnapshotPosition
     }
 
     private static func beginUnderTableLock(on connection: MariaDBConnection, tables: [QualifiedTableName],
@@ -95,8 +95,8 @@ public struct ConsistentSnapshot: Sendable, Equatable {
         let held = ContinuousClock.now - started
         // The GTID position exactly at the head read (`@@gtid_binlog_pos` may already be further on), once the
         // tables are free again: the position is fixed, and the server scans its binlog file to answer.
-        if connection.isMariaDB {
-            head.gtid = try connection.query("SELECT BINLOG_GTID_POS(\(SQLLiteral.quotedString(head.position.file)), \(head.position.offset))").string(0, 0)
+        if let query = connection.flavor.gtidPositionQuery(fileLiteral: SQLLiteral.quotedString(head.position.file), offset: head.position.offset) {
+            head.gtid = try connection.query(query).string(0, 0)
         }
         return ConsistentSnapshot(position: head.position, gtidPosition: head.gtid, takenAt: try now(connection),
                                   lockHeldSeconds: tables.isEmpty ? nil : Double(held.components.seconds) + Double(held.components.attoseconds) / 1e18)

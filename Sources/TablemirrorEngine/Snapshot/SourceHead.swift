@@ -13,8 +13,8 @@ public struct SourceHead: Sendable, Equatable {
             throw EngineError.invalidArgument("\(source.options): \(statement) returned nothing (is log_bin on?)")
         }
         // MySQL reports its executed GTID set in the same row (`Executed_Gtid_Set`), so it matches the position.
-        let gtid = source.isMariaDB ? (try? source.query(source.flavor.gtidStateQuery).string(0, 0)) ?? nil
-            : status.string(0, "Executed_Gtid_Set").map { $0.filter { $0 != "\n" } }
+        let gtid = source.flavor.isMySQL ? status.string(0, "Executed_Gtid_Set").map { $0.filter { $0 != "\n" } }
+            : (try? source.query(source.flavor.gtidStateQuery).string(0, 0)) ?? nil
         return SourceHead(position: BinlogPosition(file: file, offset: offset), gtid: gtid)
     }
 }
