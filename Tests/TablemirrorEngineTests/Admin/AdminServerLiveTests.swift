@@ -89,6 +89,14 @@ struct AdminServerLiveTests {
         let untrusted = httpRequest(base + "/healthz", token: "s3cret-token")
         #expect(untrusted.0 == 0, "answered without the authority: \(untrusted)")
         #expect(httpRequest(base + "/healthz", token: "s3cret-token", caFile: TestTLS.file("other-ca.pem")).0 == 0)
+        // The console follows the same rules: over HTTPS only, nothing without the token (the page sends a browser
+        // to its login form), everything with it.
+        #expect(httpRequest(base + "/", caFile: TestTLS.caFile).0 == 303)
+        #expect(httpRequest(base + "/console/body", caFile: TestTLS.caFile).0 == 401)
+        #expect(httpRequest(base + "/verify/\(fixture.source).small", method: "POST", caFile: TestTLS.caFile).0 == 401)
+        #expect(httpRequest("http://127.0.0.1:\(port + 1)/", token: "s3cret-token").0 == 0)
+        let console = httpRequest(base + "/", token: "s3cret-token", caFile: TestTLS.caFile)
+        #expect(console.0 == 200 && console.1.contains("data-target=\"\(fixture.name)\"") && !console.1.contains("s3cret"))
 
         // Replication over verified TLS, end to end.
         #expect(waitUntil(60) { fixture.identical(admin, "big") }, "\(fixture.firstDifference(admin, "big"))")
