@@ -17,7 +17,7 @@ enum ReplicaTableSetup {
         }
         // Built before anything is dropped: a definition a replica may not have leaves the target as it was.
         let statement = try ReplicaTableDefinition.createStatement(showCreateTable: create, database: route.apply.database,
-                                                                   table: route.apply.table, dialect: MySQLDialect.between(source, target))
+                                                                   table: route.apply.table, dialect: MySQLDialect.between(sourceIsMariaDB: source.isMariaDB, target: ServerVersion(target.serverVersion)))
         try ReplicaRegistry.claim(target: targetName, replica: route.apply.replica, on: target)
         try ReadOnlyGuard.removeTruncateGuard(on: target, database: route.apply.database, table: route.apply.table)
         try target.execute("DROP TABLE IF EXISTS \(route.apply.qualifiedName)")

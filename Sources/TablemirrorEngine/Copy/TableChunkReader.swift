@@ -53,7 +53,7 @@ struct TableChunkReader {
                 recreated = TableChunk.RecreatedTable(
                     createStatement: try ReplicaTableDefinition.createStatement(
                         showCreateTable: definition, database: route.apply.database, table: route.apply.table,
-                        dialect: MySQLDialect.between(source: ServerVersion(source.serverVersion), target: targetVersion)),
+                        dialect: MySQLDialect.between(sourceIsMariaDB: source.isMariaDB, target: targetVersion)),
                     structure: structure)
             }
             return OpenRead(snapshot: snapshot, format: format, recreated: recreated)

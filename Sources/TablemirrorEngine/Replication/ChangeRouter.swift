@@ -12,8 +12,8 @@ final class ChangeRouter {
     /// Source tables this target replicates, as of the reader's position.
     private var routes: [QualifiedTableName: ReplicationPlan.Route]
     private let planner: SchemaChangePlanner
-    /// A MySQL source's DDL on a MariaDB target is translated (nil: replayed as written).
-    var dialect: MySQLDialect?
+    /// How a MySQL source's DDL is spelled for this MariaDB target (nil: replayed as the source wrote it).
+    private let dialect: MySQLDialect?
     private let logger: Logger
     /// Tells the decoder a table's structure from here on (nil: forget it).
     private let setStructure: (QualifiedTableName, TableSchemaHint?) throws -> Void
@@ -31,7 +31,7 @@ final class ChangeRouter {
     private var gtids: SourceGTIDs?
 
     init(target: String, lane: ApplierLane, copier: OnlineCopyDriver, routes: [QualifiedTableName: ReplicationPlan.Route],
-         planner: SchemaChangePlanner, position: BinlogPosition, gtids: SourceGTIDs?, logger: Logger,
+         planner: SchemaChangePlanner, dialect: MySQLDialect? = nil, position: BinlogPosition, gtids: SourceGTIDs?, logger: Logger,
          setStructure: @escaping (QualifiedTableName, TableSchemaHint?) throws -> Void) {
         self.target = target
         self.logger = logger
@@ -39,6 +39,7 @@ final class ChangeRouter {
         self.copier = copier
         self.routes = routes
         self.planner = planner
+        self.dialect = dialect
         self.position = position
         self.gtids = gtids
         self.setStructure = setStructure
@@ -99,11 +100,19 @@ final class ChangeRouter {
         let text = SecretRedaction.redact(ddl.statement)
         let plan: SchemaChangePlan?
         do {
-            let statement = try SchemaStatement.parse(ddl.statement, database: ddl.database, session: ddl.session, dialect: dialect)
-            plan = try planner.plan(statement, routes: routes, suspended: copier.suspended)
-            if let dialect, plan != nil, let notes = dialect.translations(of: ddl.statement, session: ddl.session), !notes.isEmpty {
-                logger.info("target \(target): MySQL statement at \(position) replayed for MariaDB with \(notes.joined(separator: "; "))")
+            let parsed = try SchemaStatement.parse(ddl.statement, database: ddl.database, session: ddl.session, translating: dialect)
+            plan = try planner.plan(parsed.statement, routes: routes, suspended: copier.suspended)
+            if plan != nil, !parsed.translations.isEmpty {
+                let changes = parsed.translations.joined(separator: "; ")
+                logger.info("target \(target): statement at \(position) translated from MySQL for MariaDB (\(changes)): \(text)")
             }
+        } catch let error as SchemaStatement.ParseError where error.hasNoEquivalent {
+            // Refused in this target's dialect: it stops the target only where, as written, it would change a replica.
+            guard refusedStatementConcernsThisTarget(ddl) else {
+                logger.info("target \(target): statement at \(position) ignored, it concerns no replica of this target: \(error)")
+                return
+            }
+            throw EngineError.schemaChange(target: target, position: position, sourceStatement: text, statement: text, reason: "\(error)")
         } catch let error as SchemaStatement.ParseError {
             // Only a statement that may be about a table this target replicates (or could) stops it.
             guard mayConcernThisTarget(ddl, table: error.table) else {
@@ -128,6 +137,17 @@ final class ChangeRouter {
         routes = outcome.routes
         for (table, structure) in outcome.structures { try setStructure(table, structure) }
         try copier.update(routes: routes, removed: plan.removed, recreated: plan.recreated)
+    }
+
+    /// Whether a statement the dialect refused would, as the source wrote it, change this target's replicas (a
+    /// plan that cannot be made counts as one that would).
+    private func refusedStatementConcernsThisTarget(_ ddl: DDLMessage) -> Bool {
+        guard let statement = try? SchemaStatement.parse(ddl.statement, database: ddl.database, session: ddl.session) else { return true }
+        do {
+            return try planner.plan(statement, routes: routes, suspended: copier.suspended) != nil
+        } catch {
+            return true
+        }
     }
 
     /// Whether a statement that could not be parsed may concern this target: the table it was found to name is

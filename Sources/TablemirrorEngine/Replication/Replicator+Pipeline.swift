@@ -65,7 +65,9 @@ extension Replicator {
         routedPlan.routes = applier.routesToRead
         let copier = try OnlineCopyDriver(plan: routedPlan, source: sourceOptions, target: options, status: status, logger: logger)
         let lane = ApplierLane(applier: applier)
-        let dialect = MySQLDialect.between(schema, applier.connection)
+        // A MySQL source's DDL is spelled for a MariaDB target (`MySQLDialect`); other pairs replay it as written.
+        // (Read before the applier's thread starts using its connection.)
+        let dialect = MySQLDialect.between(sourceIsMariaDB: schema.isMariaDB, target: ServerVersion(applier.connection.serverVersion))
         let planner = SchemaChangePlanner(routeFor: routeFor) { database in
             let result = try schema.query("""
                 SELECT DEFAULT_CHARACTER_SET_NAME, DEFAULT_COLLATION_NAME FROM information_schema.SCHEMATA
@@ -73,12 +75,17 @@ extension Replicator {
                 """)
             guard let charset = result.string(0, 0), var collation = result.string(0, 1) else { return nil }
             // A MySQL database's default (utf8mb4_0900_ai_ci, say) as a MariaDB target names it.
-            if let dialect { collation = try dialect.collation(collation) }
+            if let dialect {
+                do {
+                    collation = try dialect.collations.targetName(collation)
+                } catch {
+                    throw SchemaChangePlanner.Refused(description: "the database \(database)'s default: \(error)")
+                }
+            }
             return "CHARACTER SET \(charset) COLLATE \(collation)"
         }
-        let router = ChangeRouter(target: name, lane: lane, copier: copier, routes: routedPlan.routes, planner: planner,
+        let router = ChangeRouter(target: name, lane: lane, copier: copier, routes: routedPlan.routes, planner: planner, dialect: dialect,
                                   position: start, gtids: located.gtids, logger: logger) { table, structure in try session.setSchemaHint(structure, for: table) }
-        router.dialect = dialect
         var readError: (any Error)?
         var reported = (events: 0, at: Date.distantPast)
         // The reader's progress goes to the status and metrics at most twice a second (and at each heartbeat).

@@ -1,405 +1,467 @@
 import BinlogDecoding
-import MariaDBClient
 
-/// MySQL 8's DDL replayed on a MariaDB target: the tokens of a statement (or of a `SHOW CREATE TABLE`) from a MySQL
-/// source, with what MariaDB spells differently translated and what it lacks refused. Pure and token-level, like the
-/// rest of the replay: it never reads or writes text, only replaces, moves or drops the source's own tokens (and
-/// writes the few keywords of the MariaDB spelling), so nothing from the source becomes SQL of another shape.
+/// A MySQL 8.0/8.4 source's table DDL (CREATE/ALTER TABLE, CREATE/DROP INDEX) as a MariaDB target spells it, run
+/// on the statement's tokens before they are parsed. Where MariaDB has an equivalent the tokens are rewritten;
+/// where it has none the statement is refused, saying what MariaDB lacks. Other statements pass untouched:
+/// RENAME TABLE, TRUNCATE and DROP TABLE are spelled alike, and the rest (databases, grants…) is not replayed.
 ///
-/// Translated: `utf8mb4_0900_*` collations to MariaDB's UCA 14.0 ones (`utf8mb4_uca1400_*`, 10.10+; older targets
-/// `utf8mb4_unicode_520_ci`), index `VISIBLE`/`INVISIBLE` to `NOT IGNORED`/`IGNORED` (10.6+), a geometry column's
-/// `SRID n` to `REF_SYSTEM_ID=n` after its type, `DROP CHECK c` to `DROP CONSTRAINT IF EXISTS c`. Dropped, because
-/// a replica is the same table whatever they say: `ALGORITHM=`/`LOCK=` (MariaDB may refuse an INSTANT that MySQL
-/// could do; the target picks its own way), `START TRANSACTION` (how MySQL 8.0.21+ logs an atomic CREATE TABLE …
-/// SELECT, whose rows follow as row events), `ENFORCED`, a whole `CHECK … NOT ENFORCED` (MySQL does not hold the
-/// rows to it, so a replica must not either), and storage options MariaDB lacks (`AUTOEXTEND_SIZE`, `ENGINE_ATTRIBUTE`,
-/// `SECONDARY_ENGINE[_ATTRIBUTE]`, `ENCRYPTION`). Refused (the target stops, saying which): functional key parts,
-/// `ALTER COLUMN … SET [IN]VISIBLE`, `ALTER CHECK|CONSTRAINT … [NOT] ENFORCED`, and collations with no MariaDB
-/// counterpart.
+/// Translated:
+/// - `utf8mb4_0900_*` and `utf8mb4_<lang>_0900_*` collations after `COLLATE` (see `MySQLCollations`);
+/// - an index's `INVISIBLE`/`VISIBLE` → `IGNORED`/nothing (visible is the default), `ALTER INDEX i INVISIBLE|VISIBLE`
+///   → `IGNORED`/`NOT IGNORED`; a column's `INVISIBLE` is the same in both and stays, its `VISIBLE` is left out;
+/// - `ALGORITHM=…` and `LOCK=…` left out: MariaDB knows them but refuses an ALGORITHM or LOCK it cannot honour
+///   where MySQL could, and on a replica how the change is made does not matter, only that it is made;
+/// - `CREATE TABLE … START TRANSACTION` (MySQL 8.0.21+ logs an atomic CREATE TABLE … SELECT so, its rows following
+///   as row events) → the clause left out;
+/// - CHECK … `ENFORCED` → the word left out (enforced is the default); a check `NOT ENFORCED` (or altered to it)
+///   is left out or dropped: the source does not hold rows to it, so the replica must not refuse them;
+///   `DROP CHECK c` → `DROP CONSTRAINT c`;
+/// - a column's `SRID n` → `REF_SYSTEM_ID=n`, after the column's type, where MariaDB reads it;
+/// - JSON's `col->'$.path'` and `col->>'$.path'` (generated columns, defaults, checks) → `JSON_EXTRACT(col, '$.path')`
+///   and `JSON_UNQUOTE(JSON_EXTRACT(col, '$.path'))`, which is what MySQL defines them as;
+/// - column names written bare (in definitions, key parts, CHANGE, AFTER, ALTER/DROP/RENAME COLUMN) are quoted:
+///   MariaDB reserves words MySQL does not (`OFFSET` since 10.6), and a quoted name is the same name (not listed
+///   as a change);
+/// - options of storage MariaDB does not have, left out: `AUTOEXTEND_SIZE`, `SECONDARY_ENGINE`, `ENGINE_ATTRIBUTE`,
+///   `SECONDARY_ENGINE_ATTRIBUTE`, `COMPRESSION` (InnoDB page compression), `ENCRYPTION='N'`, a column's
+///   `NOT SECONDARY`, `SECONDARY_LOAD`/`SECONDARY_UNLOAD`, a column's `COLUMN_FORMAT`/`STORAGE` (NDB's), and
+///   `TABLESPACE` (MariaDB ignores it, but not written `TABLESPACE=`);
+/// - the type `GEOMCOLLECTION` → `GEOMETRYCOLLECTION`.
+///
+/// Refused: functional key parts (`INDEX ((expr))`), `ALTER COLUMN c SET VISIBLE|INVISIBLE`, `ALTER CHECK c
+/// ENFORCED`, `ENCRYPTION='Y'` (a replica left unencrypted would go against the source's choice), full-text
+/// indexes `WITH PARSER` (MySQL's ngram and MeCab parsers), MySQL 9's
+/// `VECTOR` type before MariaDB 11.7, and collations `MySQLCollations` cannot map.
+///
+/// A bare name elsewhere (in an expression, a generated column's say) that MariaDB reserves is not found: the target
+/// refuses the statement with a syntax error, and stops at it as at any statement it cannot run.
+///
+/// MySQL's executable comments (`/*!80023 INVISIBLE */`) need no rule of their own: their content ran on the
+/// source (it writes a comment it skipped as a plain one), the tokenizer reads it as code, and it is translated
+/// and replayed as code like the rest of the statement.
 struct MySQLDialect: Sendable {
-    struct Refused: Error, CustomStringConvertible {
+    var collations: MySQLCollations
+
+    init(target: ServerVersion) { collations = MySQLCollations(target: target) }
+
+    /// The translation for a source and a target, or nil when statements pass as written (a MariaDB source, or
+    /// a MySQL target).
+    static func between(sourceIsMariaDB: Bool, target: ServerVersion) -> MySQLDialect? {
+        !sourceIsMariaDB && target.isMariaDB ? MySQLDialect(target: target) : nil
+    }
+
+    struct Translation {
+        var tokens: [SQLToken]
+        /// What was rewritten or left out, for the log (empty: the statement is unchanged).
+        var changes: [String]
+    }
+
+    struct Refusal: Error, CustomStringConvertible {
         var description: String
     }
 
-    /// The MariaDB target's version: which spellings it has.
-    var target: ServerVersion
-
-    /// Whether statements from `source` need this on `target`: a MySQL source and a MariaDB target.
-    static func between(source: ServerVersion, target: ServerVersion) -> MySQLDialect? {
-        !source.isMariaDB && target.isMariaDB ? MySQLDialect(target: target) : nil
+    func translate(_ tokens: [SQLToken]) throws(Refusal) -> Translation {
+        var walk = DialectWalk(tokens: tokens, collations: collations)
+        try walk.run()
+        return Translation(tokens: walk.edits.result, changes: walk.edits.changes)
     }
+}
 
-    static func between(_ source: MariaDBConnection, _ target: MariaDBConnection) -> MySQLDialect? {
-        between(source: ServerVersion(source.serverVersion), target: ServerVersion(target.serverVersion))
-    }
+/// One statement's walk for `MySQLDialect`: finds the statement's shape, then each part that MariaDB spells
+/// differently, recording the changes in `edits`.
+private struct DialectWalk {
+    let tokens: [SQLToken]
+    let collations: MySQLCollations
+    var edits: TokenEdits
+    /// Each token's parenthesis depth (a parenthesis counts outside itself).
+    let depths: [Int]
 
-    /// The tokens as MariaDB reads them, and what was translated (for the log).
-    func translate(_ input: [SQLToken]) throws(Refused) -> (tokens: [SQLToken], translations: [String]) {
-        var tokens = input
-        var notes: [String] = []
-        try refuseWhatHasNoEquivalent(tokens)
-        try translateCollations(&tokens, &notes)
-        translateJSONOperators(&tokens, &notes)
-        quoteColumnNames(&tokens)
-        dropClauses(&tokens, &notes)
-        try translateIndexVisibility(&tokens, &notes)
-        try moveSRIDs(&tokens, &notes)
-        removeDanglingCommas(&tokens)
-        return (tokens, notes)
-    }
-
-    /// What `translate` changes in a statement's text, for the log (nil when it cannot be read).
-    func translations(of text: String, session: QuerySessionSettings) -> [String]? {
-        guard let tokens = try? SQLTokenizer.tokens(text, ansiQuotes: session.ansiQuotes, noBackslashEscapes: session.noBackslashEscapes) else { return nil }
-        return try? translate(tokens).translations
-    }
-
-    // MARK: Refusals
-
-    private func refuseWhatHasNoEquivalent(_ tokens: [SQLToken]) throws(Refused) {
-        for index in tokens.indices {
-            let token = tokens[index]
-            if token.isSymbol("("), index + 1 < tokens.count, tokens[index + 1].isSymbol("("), opensKeyParts(tokens, at: index) {
-                throw Refused(description: "MySQL's functional key part (an index on an expression) has no MariaDB equivalent")
-            }
-            if token.isSymbol("("), opensKeyParts(tokens, at: index), let close = tokens.matchingParenthesis(from: index),
-               tokens.topLevelItems(from: index + 1, to: close).contains(where: { tokens[$0.lowerBound].isSymbol("(") }) {
-                throw Refused(description: "MySQL's functional key part (an index on an expression) has no MariaDB equivalent")
-            }
-            if token.isKeyword("VECTOR"), index + 1 < tokens.count, tokens[index + 1].isSymbol("("), !target.isAtLeast(11, 7) {
-                throw Refused(description: "MySQL 9's VECTOR type needs MariaDB 11.7+; the target is \(target.major).\(target.minor)")
-            }
-            guard token.isKeyword("ALTER"), index + 1 < tokens.count else { continue }
-            let next = tokens[index + 1]
-            if next.isKeyword("COLUMN") || (next.isName && !next.isKeyword("TABLE") && !next.isKeyword("INDEX") && !next.isKeyword("KEY")
-                                            && !next.isKeyword("CHECK") && !next.isKeyword("CONSTRAINT") && !next.isKeyword("ONLINE")
-                                            && !next.isKeyword("IGNORE")) {
-                let rest = tokens[(index + 1)...].prefix(6)
-                if rest.contains(where: { $0.isKeyword("SET") }), rest.contains(where: { $0.isKeyword("VISIBLE") || $0.isKeyword("INVISIBLE") }) {
-                    throw Refused(description: "MySQL's ALTER COLUMN … SET VISIBLE/INVISIBLE has no MariaDB equivalent (MariaDB changes a column's visibility with MODIFY)")
-                }
-            }
-            if next.isKeyword("CHECK") || next.isKeyword("CONSTRAINT"),
-               tokens[(index + 1)...].prefix(5).contains(where: { $0.isKeyword("ENFORCED") }) {
-                throw Refused(description: "MySQL's ALTER CHECK/CONSTRAINT … ENFORCED has no MariaDB equivalent (MariaDB constraints are always enforced)")
-            }
-        }
-    }
-
-    /// Whether the `(` at `index` opens an index's key parts: after `INDEX|KEY [name]`, `UNIQUE|PRIMARY|FULLTEXT|SPATIAL
-    /// [KEY|INDEX] [name]`, or `CREATE … INDEX name ON table`.
-    private func opensKeyParts(_ tokens: [SQLToken], at index: Int) -> Bool {
-        var back = index - 1
-        if back >= 0, tokens[back].isName, !isIndexKeyword(tokens[back]) { back -= 1 }  // the index's name
-        if back >= 0, tokens[back].isKeyword("KEY") || tokens[back].isKeyword("INDEX") {
-            return true
-        }
-        if back >= 0, tokens[back].isKeyword("UNIQUE") || tokens[back].isKeyword("FULLTEXT") || tokens[back].isKeyword("SPATIAL") {
-            return true
-        }
-        // CREATE [UNIQUE|FULLTEXT|SPATIAL] INDEX name ON [db.]table (
-        var on = index - 1
-        while on >= 0, tokens[on].isName || tokens[on].isSymbol(".") {
-            if tokens[on].isKeyword("ON") { break }
-            on -= 1
-        }
-        return on >= 0 && tokens[on].isKeyword("ON") && tokens.first?.isKeyword("CREATE") == true
-            && tokens.prefix(on).contains { $0.isKeyword("INDEX") }
-    }
-
-    private func isIndexKeyword(_ token: SQLToken) -> Bool {
-        ["KEY", "INDEX", "UNIQUE", "FULLTEXT", "SPATIAL", "PRIMARY"].contains { token.isKeyword($0) }
-    }
-
-    // MARK: JSON operators
-
-    /// `c->'$.a'` → `JSON_EXTRACT(c, '$.a')`, `c->>'$.a'` → `JSON_UNQUOTE(JSON_EXTRACT(c, '$.a'))`: MySQL's column
-    /// path operators (in generated columns, defaults, checks), which MariaDB lacks.
-    private func translateJSONOperators(_ tokens: inout [SQLToken], _ notes: inout [String]) {
-        var index = 0
-        while index + 3 < tokens.count {
-            guard tokens[index].isName, tokens[index + 1].isSymbol("-"), tokens[index + 2].isSymbol(">") else {
-                index += 1
-                continue
-            }
-            let unquote = tokens[index + 3].isSymbol(">")
-            let pathIndex = index + (unquote ? 4 : 3)
-            guard pathIndex < tokens.count, tokens[pathIndex].kind == .string else {
-                index += 1
-                continue
-            }
-            let column = tokens[index], path = tokens[pathIndex]
-            var replacement = [retexted(column, "JSON_EXTRACT"), symbol("(", at: column), column, symbol(",", at: path), path, symbol(")", at: path)]
-            if unquote { replacement = [retexted(column, "JSON_UNQUOTE"), symbol("(", at: column)] + replacement + [symbol(")", at: path)] }
-            notes.append("\(column.text)-\(unquote ? ">>" : ">") → \(unquote ? "JSON_UNQUOTE(JSON_EXTRACT(…))" : "JSON_EXTRACT(…)")")
-            tokens.replaceSubrange(index...pathIndex, with: replacement)
-            index += replacement.count
-        }
-    }
-
-    // MARK: Column names
-
-    /// Words that are columns' names where a column is defined: quoted, since a name MySQL allows bare may be a
-    /// word MariaDB reserves (`Offset` in MySQL 5's own tables, say).
-    private func quoteColumnNames(_ tokens: inout [SQLToken]) {
-        let definitionStarters: Set<String> = ["PRIMARY", "KEY", "INDEX", "UNIQUE", "CONSTRAINT", "CHECK", "FOREIGN", "FULLTEXT",
-                                               "SPATIAL", "PERIOD"]
-        func quote(_ index: Int) {
-            guard index < tokens.count, tokens[index].kind == .word else { return }
-            tokens[index].kind = .quotedIdentifier
-        }
-        if tokens.count > 3, tokens[0].isKeyword("CREATE"), let open = tokens.firstIndex(where: { $0.isSymbol("(") }),
-           tokens.prefix(open).contains(where: { $0.isKeyword("TABLE") }), let close = tokens.matchingParenthesis(from: open) {
-            for item in tokens.topLevelItems(from: open + 1, to: close) where !definitionStarters.contains(tokens[item.lowerBound].text.uppercased())
-                || tokens[item.lowerBound].kind != .word {
-                // `name type …`: a name followed by its type (a word), not a clause like `LIKE other`.
-                if item.count > 1, tokens[item.lowerBound + 1].kind == .word { quote(item.lowerBound) }
-            }
-        }
-        guard tokens.first?.isKeyword("ALTER") == true else { return }
-        for index in tokens.indices where tokens[index].isKeyword("ADD") || tokens[index].isKeyword("MODIFY") || tokens[index].isKeyword("CHANGE") {
-            var name = index + 1
-            if name < tokens.count, tokens[name].isKeyword("COLUMN") { name += 1 }
-            guard name + 1 < tokens.count, tokens[name].kind == .word, !definitionStarters.contains(tokens[name].text.uppercased()),
-                  !tokens[name].isKeyword("PARTITION"), !tokens[name].isKeyword("IF") else { continue }
-            quote(name)
-            if tokens[index].isKeyword("CHANGE") { quote(name + 1) }
-        }
-    }
-
-    // MARK: Collations
-
-    /// MySQL's language tailorings of UCA 9.0.0 and MariaDB's names for the same languages' UCA 14.0.0 ones.
-    private static let languages: [String: String] = [
-        "is": "icelandic", "lv": "latvian", "ro": "romanian", "sl": "slovenian", "pl": "polish", "et": "estonian",
-        "es": "spanish", "sv": "swedish", "tr": "turkish", "cs": "czech", "da": "danish", "lt": "lithuanian",
-        "sk": "slovak", "es_trad": "spanish2", "la": "roman", "de_pb": "german2", "hu": "hungarian", "hr": "croatian",
-        "vi": "vietnamese",
-    ]
-
-    private func translateCollations(_ tokens: inout [SQLToken], _ notes: inout [String]) throws(Refused) {
-        for index in tokens.indices where tokens[index].kind != .number && tokens[index].kind != .symbol {
-            let mapped = try collation(tokens[index].text)
-            guard mapped != tokens[index].text else { continue }
-            notes.append("collation \(tokens[index].text) → \(mapped)")
-            tokens[index].text = mapped
-        }
-    }
-
-    /// A collation's name as the target knows it: MySQL's UCA 9.0.0 ones mapped, any other as it is.
-    func collation(_ name: String) throws(Refused) -> String {
-        let lowered = name.lowercased()
-        return lowered.hasPrefix("utf8mb4_") && lowered.contains("0900_") ? try mariaDBCollation(for: name) : name
-    }
-
-    private func mariaDBCollation(for mysql: String) throws(Refused) -> String {
-        let name = mysql.lowercased()
-        if name == "utf8mb4_0900_bin" { return "utf8mb4_bin" }
-        guard target.isAtLeast(10, 10) else {
-            // Before UCA 14.0 MariaDB's nearest is UCA 5.2.0, accent- and case-insensitive only.
-            guard name == "utf8mb4_0900_ai_ci" else {
-                throw Refused(description: "collation \(mysql) has no counterpart on MariaDB \(target.major).\(target.minor) (10.10+ has utf8mb4_uca1400_*)")
-            }
-            return "utf8mb4_unicode_520_ci"
-        }
-        let rest = "_" + name.dropFirst("utf8mb4_".count)  // `_0900_ai_ci`, `_de_pb_0900_ai_ci`
-        let parts = rest.components(separatedBy: "_0900_").map { $0.hasPrefix("_") ? String($0.dropFirst()) : $0 }
-        guard parts.count == 2, ["ai_ci", "as_ci", "as_cs"].contains(parts[1]) else {
-            throw Refused(description: "collation \(mysql) has no MariaDB counterpart")
-        }
-        if parts[0].isEmpty { return "utf8mb4_uca1400_\(parts[1])" }
-        guard let language = Self.languages[parts[0]] else {
-            throw Refused(description: "collation \(mysql) (language \(parts[0])) has no MariaDB counterpart")
-        }
-        return "utf8mb4_uca1400_\(language)_\(parts[1])"
-    }
-
-    // MARK: Clauses dropped
-
-    /// Options whose value follows (with or without `=`) and which a replica does without.
-    private static let droppedOptions: Set<String> = [
-        "ALGORITHM", "LOCK", "AUTOEXTEND_SIZE", "ENGINE_ATTRIBUTE", "SECONDARY_ENGINE_ATTRIBUTE", "SECONDARY_ENGINE", "ENCRYPTION",
-    ]
-
-    private func dropClauses(_ tokens: inout [SQLToken], _ notes: inout [String]) {
-        var kept: [SQLToken] = []
-        var index = 0
-        let isCreateTable = tokens.count > 1 && tokens[0].isKeyword("CREATE") && tokens.prefix(4).contains { $0.isKeyword("TABLE") }
-        let isCreateOrAlter = tokens.first?.isKeyword("CREATE") == true || tokens.first?.isKeyword("ALTER") == true
-            || tokens.first?.isKeyword("DROP") == true
-        while index < tokens.count {
-            let token = tokens[index]
-            let word = token.kind == .word ? token.text.uppercased() : ""
-            // `OPTION [=] value`, not a column named so: a name would be followed by its type, not `=` or a value alone.
-            if isCreateOrAlter, Self.droppedOptions.contains(word), isOptionPosition(tokens, index) {
-                var end = index + 1
-                if end < tokens.count, tokens[end].isSymbol("=") { end += 1 }
-                if end < tokens.count { end += 1 }
-                notes.append("dropped " + tokens[index..<min(end, tokens.count)].map(\.text).joined(separator: " "))
-                if word == "DEFAULT", !kept.isEmpty { kept.removeLast() }
-                index = end
-                continue
-            }
-            if word == "DEFAULT", index + 1 < tokens.count, tokens[index + 1].isKeyword("ENCRYPTION") {
-                index += 1
-                continue
-            }
-            if isCreateTable, word == "START", index + 1 < tokens.count, tokens[index + 1].isKeyword("TRANSACTION") {
-                notes.append("dropped START TRANSACTION (an atomic CREATE TABLE … SELECT: its rows follow as row events)")
-                index += 2
-                continue
-            }
-            if word == "NOT", index + 1 < tokens.count, tokens[index + 1].isKeyword("ENFORCED") {
-                // `[CONSTRAINT [name]] CHECK (…) NOT ENFORCED`: the whole constraint goes.
-                if let start = checkConstraintStart(kept) {
-                    notes.append("dropped CHECK … NOT ENFORCED (MySQL does not hold rows to it)")
-                    kept.removeSubrange(start...)
-                    index += 2
-                    continue
-                }
-            }
-            if word == "ENFORCED" {
-                index += 1
-                continue
-            }
-            if word == "DROP", index + 2 < tokens.count, tokens[index + 1].isKeyword("CHECK"), tokens[index + 2].isName {
-                notes.append("DROP CHECK → DROP CONSTRAINT IF EXISTS")
-                kept.append(token)
-                kept.append(retexted(tokens[index + 1], "CONSTRAINT"))
-                kept.append(retexted(tokens[index + 1], "IF"))
-                kept.append(retexted(tokens[index + 1], "EXISTS"))
-                index += 2
-                continue
-            }
-            kept.append(token)
-            index += 1
-        }
-        tokens = kept
-    }
-
-    /// `ALGORITHM` and the others are options where `=` follows, or at an item's start followed by a value.
-    private func isOptionPosition(_ tokens: [SQLToken], _ index: Int) -> Bool {
-        if index + 1 < tokens.count, tokens[index + 1].isSymbol("=") { return true }
-        let previous = index > 0 ? tokens[index - 1] : nil
-        guard previous == nil || previous?.isSymbol(",") == true || previous?.isSymbol(")") == true || previous?.kind == .number
-                || previous?.kind == .string || previous?.isKeyword("DEFAULT") == true else { return false }
-        guard index + 1 < tokens.count else { return false }
-        let value = tokens[index + 1]
-        return value.kind == .string || value.kind == .number || (value.kind == .word && !value.isKeyword("INT"))
-    }
-
-    /// Where the CHECK constraint ending `kept` starts: after the last `,` or `(` at its depth.
-    private func checkConstraintStart(_ kept: [SQLToken]) -> Int? {
+    init(tokens: [SQLToken], collations: MySQLCollations) {
+        self.tokens = tokens
+        self.collations = collations
+        edits = TokenEdits(tokens)
         var depth = 0
-        var index = kept.count - 1
-        var sawCheck = false
-        while index >= 0 {
-            let token = kept[index]
-            if token.isSymbol(")") { depth += 1 }
-            if token.isSymbol("(") {
-                if depth == 0 { return sawCheck ? index + 1 : nil }
-                depth -= 1
-            }
-            if depth == 0, token.isKeyword("CHECK") { sawCheck = true }
-            if depth == 0, token.isSymbol(",") { return sawCheck ? index : nil }
-            if depth == 0, sawCheck, token.isKeyword("ADD") { return index }
-            index -= 1
-        }
-        return nil
-    }
-
-    // MARK: Index visibility
-
-    private func translateIndexVisibility(_ tokens: inout [SQLToken], _ notes: inout [String]) throws(Refused) {
-        var out: [SQLToken] = []
-        // An ALTER's first change starts after the table's name; a CREATE TABLE's first definition after its `(`.
-        var elementStart = tokens.indices.first { afterAlterTableName(tokens, $0) } ?? 0
-        var depth = 0
-        for (index, token) in tokens.enumerated() {
-            if token.isSymbol("(") { depth += 1 }
+        depths = tokens.map { token in
             if token.isSymbol(")") { depth -= 1 }
-            if (token.isSymbol(",") && depth <= 1) || (token.isSymbol("(") && depth == 1 && elementStart == 0) { elementStart = out.count + 1 }
-            let visibility = token.isKeyword("VISIBLE") || token.isKeyword("INVISIBLE")
-            guard visibility, isIndexElement(Array(out[min(elementStart, out.count)...]), statement: tokens) else {
-                out.append(token)
+            defer { if token.isSymbol("(") { depth += 1 } }
+            return depth
+        }
+    }
+
+    func word(_ index: Int) -> String? {
+        tokens.indices.contains(index) && tokens[index].kind == .word ? tokens[index].text.uppercased() : nil
+    }
+
+    func text(_ range: Range<Int>) -> String { SQLRendering(noBackslashEscapes: false).text(tokens[range]) }
+
+    /// The index after `name` or `db.name` at `index`.
+    func afterName(_ index: Int) -> Int {
+        guard index < tokens.count, tokens[index].isName else { return index }
+        if index + 2 < tokens.count, tokens[index + 1].isSymbol("."), tokens[index + 2].isName { return index + 3 }
+        return index + 1
+    }
+
+    /// The index after the keywords `words` at `index`, or nil when they are not there.
+    func after(_ words: String..., at index: Int) -> Int? {
+        for (offset, expected) in words.enumerated() where word(index + offset) != expected { return nil }
+        return index + words.count
+    }
+
+    mutating func run() throws(MySQLDialect.Refusal) {
+        if word(0) == "CREATE" {
+            let indexAt = ["UNIQUE", "FULLTEXT", "SPATIAL"].contains(word(1) ?? "") ? 2 : 1
+            if word(1) == "TABLE" {
+                try createTable(from: 2)
+            } else if word(indexAt) == "INDEX" {
+                try createIndex(from: indexAt + 1)
+            } else {
+                return  // CREATE TEMPORARY TABLE, views, databases…: not replayed
+            }
+        } else if word(0) == "ALTER" {
+            var index = 0
+            while ["ONLINE", "IGNORE"].contains(word(index + 1) ?? "") { index += 1 }
+            guard word(index + 1) == "TABLE" else { return }
+            try alterTable(from: index + 2)
+        } else if word(0) == "DROP", word(1) == "INDEX" {
+            // DROP INDEX i ON t ALGORITHM=… LOCK=…
+            guard let on = tokens.firstIndex(where: { $0.isKeyword("ON") }) else { return }
+            try options(from: afterName(on + 1), to: tokens.count, in: .statement)
+        } else {
+            return
+        }
+        translateJSONOperators()
+        try translateCollations()
+    }
+
+    // MARK: statements
+
+    mutating func createTable(from start: Int) throws(MySQLDialect.Refusal) {
+        let name = after("IF", "NOT", "EXISTS", at: start) ?? start
+        let open = afterName(name)
+        guard open < tokens.count, tokens[open].isSymbol("("), word(open + 1) != "LIKE",
+              let close = tokens.matchingParenthesis(from: open) else { return }
+        for item in tokens.topLevelItems(from: open + 1, to: close) {
+            try definition(item, listStart: open + 1)
+        }
+        try options(from: open + 1, to: close, in: .definitions)
+        try options(from: close + 1, to: tokens.count, in: .statement)
+        // START TRANSACTION ends the statement: the table's rows follow in the same transaction.
+        if let start = (close + 1..<tokens.count).first(where: { word($0) == "START" && word($0 + 1) == "TRANSACTION" && depths[$0] == 0 }) {
+            edits.removeListPart(start..<(start + 2), listStart: close + 1)
+            edits.note("START TRANSACTION left out")
+        }
+    }
+
+    mutating func createIndex(from start: Int) throws(MySQLDialect.Refusal) {
+        guard let on = (start..<tokens.count).first(where: { word($0) == "ON" }) else { return }
+        let open = afterName(on + 1)
+        guard open < tokens.count, tokens[open].isSymbol("("), let close = tokens.matchingParenthesis(from: open) else { return }
+        try keyParts(open: open, close: close)
+        try indexOptions(in: (close + 1)..<tokens.count)
+        try options(from: close + 1, to: tokens.count, in: .statement)
+    }
+
+    mutating func alterTable(from start: Int) throws(MySQLDialect.Refusal) {
+        var head = afterName(after("IF", "EXISTS", at: start) ?? start)
+        if word(head) == "NOWAIT" { head += 1 }
+        if word(head) == "WAIT", head + 1 < tokens.count, tokens[head + 1].kind == .number { head += 2 }
+        for item in tokens.topLevelItems(from: head, to: tokens.count) {
+            try alterSpec(item, listStart: head)
+        }
+        try options(from: head, to: tokens.count, in: .alter)
+    }
+
+    // MARK: parts
+
+    /// One definition of a CREATE TABLE (or what an ALTER's ADD adds): an index, a check or a column.
+    mutating func definition(_ item: Range<Int>, listStart: Int) throws(MySQLDialect.Refusal) {
+        switch word(afterConstraint(item.lowerBound)) {
+        case "KEY", "INDEX", "UNIQUE", "PRIMARY", "FULLTEXT", "SPATIAL":
+            try index(item)
+        case "CHECK":
+            check(item, whole: item, listStart: listStart)
+        case "FOREIGN":
+            return
+        default:
+            try column(item)
+        }
+    }
+
+    /// Where `[CONSTRAINT [symbol]] PRIMARY KEY|UNIQUE|FOREIGN KEY|CHECK …` at `index` says what it is.
+    func afterConstraint(_ index: Int) -> Int {
+        guard word(index) == "CONSTRAINT" else { return index }
+        return ["PRIMARY", "UNIQUE", "FOREIGN", "CHECK"].contains(word(index + 1) ?? "") ? index + 1 : index + 2
+    }
+
+    /// An index definition: its key parts, then its options.
+    mutating func index(_ item: Range<Int>) throws(MySQLDialect.Refusal) {
+        guard let open = item.first(where: { tokens[$0].isSymbol("(") }), let close = tokens.matchingParenthesis(from: open),
+              close < item.upperBound else { return }
+        try keyParts(open: open, close: close)
+        try indexOptions(in: (close + 1)..<item.upperBound)
+    }
+
+    /// A key part that is an expression (`((lower(a)))`, `((CAST(j->'$.x' AS UNSIGNED ARRAY)))`) is refused; a
+    /// column's name is quoted.
+    mutating func keyParts(open: Int, close: Int) throws(MySQLDialect.Refusal) {
+        for part in tokens.topLevelItems(from: open + 1, to: close) {
+            if tokens[part.lowerBound].isSymbol("(") {
+                throw MySQLDialect.Refusal(description: "MySQL's functional key part has no MariaDB equivalent: \(text(open..<(close + 1)))")
+            }
+            quoteName(part.lowerBound)
+        }
+    }
+
+    /// A bare name at `index` written quoted: the same name, whatever words the target reserves.
+    mutating func quoteName(_ index: Int) {
+        guard index < tokens.count, tokens[index].kind == .word else { return }
+        edits.replace(index, with: tokens[index].text, kind: .quotedIdentifier)
+    }
+
+    /// An index's options: visibility, and a full-text parser (MySQL's ngram and MeCab are not MariaDB's).
+    mutating func indexOptions(in range: Range<Int>) throws(MySQLDialect.Refusal) {
+        let depth = range.isEmpty ? 0 : depths[range.lowerBound]
+        for index in range where depths[index] == depth {
+            if word(index) == "WITH", word(index + 1) == "PARSER" {
+                let parser = tokens[min(index + 2, tokens.count - 1)].text
+                throw MySQLDialect.Refusal(description: "MySQL's full-text parser \(parser) has no MariaDB equivalent: \(text(range))")
+            } else if word(index) == "INVISIBLE" {
+                edits.replace(index, with: "IGNORED")
+                edits.note("index INVISIBLE → IGNORED")
+            } else if word(index) == "VISIBLE" {
+                edits.remove(index..<(index + 1))
+                edits.note("index VISIBLE (the default) left out")
+            }
+        }
+    }
+
+    /// A column definition's attributes MariaDB spells differently; the expressions within are left alone.
+    mutating func column(_ item: Range<Int>) throws(MySQLDialect.Refusal) {
+        guard !item.isEmpty else { return }
+        let depth = depths[item.lowerBound]
+        quoteName(item.lowerBound)
+        if word(item.lowerBound + 1) == "GEOMCOLLECTION" {
+            edits.replace(item.lowerBound + 1, with: "GEOMETRYCOLLECTION")
+            edits.note("GEOMCOLLECTION → GEOMETRYCOLLECTION")
+        }
+        if word(item.lowerBound + 1) == "VECTOR", !collations.target.isAtLeast(11, 7) {
+            throw MySQLDialect.Refusal(description: "MySQL's VECTOR type has no MariaDB equivalent before MariaDB 11.7: \(text(item))")
+        }
+        // The type follows the name; its arguments, if any, are in parentheses.
+        var typeEnd = item.lowerBound + 1
+        if typeEnd + 1 < item.upperBound, tokens[typeEnd + 1].isSymbol("("), let close = tokens.matchingParenthesis(from: typeEnd + 1) {
+            typeEnd = close
+        }
+        var index = item.lowerBound + 1
+        while index < item.upperBound {
+            defer { index += 1 }
+            guard depths[index] == depth else { continue }
+            switch word(index) {
+            case "VISIBLE":
+                edits.remove(index..<(index + 1))
+                edits.note("column VISIBLE (the default) left out")
+            case "SECONDARY" where word(index - 1) == "NOT":
+                edits.remove((index - 1)..<(index + 1))
+                edits.note("NOT SECONDARY left out")
+            case "SRID" where index + 1 < item.upperBound && tokens[index + 1].kind == .number && typeEnd < index:
+                let srid = tokens[index + 1].text
+                guard srid.allSatisfy(\.isNumber) else { continue }
+                edits.remove(index..<(index + 2))
+                edits.insert(word: "REF_SYSTEM_ID=" + srid, after: typeEnd, spacing: index)
+                edits.note("SRID \(srid) → REF_SYSTEM_ID=\(srid)")
+            case "AFTER":
+                quoteName(index + 1)
+            case "COLUMN_FORMAT" where ["FIXED", "DYNAMIC", "DEFAULT"].contains(word(index + 1) ?? ""),
+                 "STORAGE" where ["DISK", "MEMORY", "DEFAULT"].contains(word(index + 1) ?? ""):
+                // NDB's column storage: MySQL's InnoDB ignores it too.
+                edits.remove(index..<(index + 2))
+                edits.note("column \(tokens[index].text.uppercased()) left out (NDB's, MariaDB has no such attribute)")
+            case "CONSTRAINT" where word(index + 2) == "CHECK", "CHECK":
+                check(index..<item.upperBound, whole: nil, listStart: item.lowerBound)
+            default:
                 continue
             }
-            guard target.isAtLeast(10, 6) else {
-                throw Refused(description: "index \(token.text.uppercased()) needs MariaDB 10.6+ (IGNORED indexes); the target is \(target.major).\(target.minor)")
-            }
-            notes.append("index \(token.text.uppercased()) → \(token.isKeyword("VISIBLE") ? "NOT IGNORED" : "IGNORED")")
-            if token.isKeyword("VISIBLE") { out.append(retexted(token, "NOT")) }
-            out.append(retexted(token, "IGNORED"))
-            _ = index
-        }
-        tokens = out
-    }
-
-    /// An element that defines or alters an index (not a column, whose INVISIBLE is MariaDB's too).
-    private func isIndexElement(_ element: [SQLToken], statement: [SQLToken]) -> Bool {
-        var words = element.filter { $0.kind == .word }.prefix(3).map { $0.text.uppercased() }
-        if words.first == "ADD" { words.removeFirst() }
-        if words.first == "CONSTRAINT" { return element.contains { isIndexKeyword($0) } }
-        if words.first == "ALTER", words.dropFirst().first == "INDEX" || words.dropFirst().first == "KEY" { return true }
-        if let first = words.first, ["INDEX", "KEY", "UNIQUE", "PRIMARY", "FULLTEXT", "SPATIAL"].contains(first) { return true }
-        // CREATE [UNIQUE|FULLTEXT|SPATIAL] INDEX … VISIBLE
-        return statement.first?.isKeyword("CREATE") == true && statement.prefix(3).contains { $0.isKeyword("INDEX") }
-    }
-
-    // MARK: SRID
-
-    private static let geometryTypes: Set<String> = [
-        "GEOMETRY", "POINT", "LINESTRING", "POLYGON", "MULTIPOINT", "MULTILINESTRING", "MULTIPOLYGON", "GEOMETRYCOLLECTION", "GEOMCOLLECTION",
-    ]
-
-    /// `p POINT NOT NULL SRID 4326` → `p POINT REF_SYSTEM_ID = 4326 NOT NULL`: MariaDB wants it right after the type.
-    private func moveSRIDs(_ tokens: inout [SQLToken], _ notes: inout [String]) throws(Refused) {
-        while let srid = tokens.indices.first(where: { tokens[$0].isKeyword("SRID") && $0 + 1 < tokens.count && tokens[$0 + 1].kind == .number }) {
-            guard let type = tokens[..<srid].lastIndex(where: { $0.kind == .word && Self.geometryTypes.contains($0.text.uppercased()) }),
-                  !tokens[type..<srid].contains(where: { $0.isSymbol(",") }) else {
-                throw Refused(description: "SRID outside a geometry column's definition")
-            }
-            let number = tokens[srid + 1]
-            tokens.removeSubrange(srid...(srid + 1))
-            tokens.insert(contentsOf: [retexted(tokens[type], "REF_SYSTEM_ID"), retexted(tokens[type], "="), number], at: type + 1)
-            notes.append("SRID \(number.text) → REF_SYSTEM_ID=\(number.text)")
         }
     }
 
-    // MARK: Helpers
+    /// `[CONSTRAINT [name]] CHECK (expr) [[NOT] ENFORCED]` starting at `range`'s start. A check not enforced is
+    /// left out: `whole` (the definition or the ALTER's change it is) when it is one, else just the check.
+    mutating func check(_ range: Range<Int>, whole: Range<Int>?, listStart: Int) {
+        guard let checkAt = range.first(where: { word($0) == "CHECK" }), checkAt + 1 < range.upperBound,
+              tokens[checkAt + 1].isSymbol("("), let close = tokens.matchingParenthesis(from: checkAt + 1) else { return }
+        if word(close + 1) == "ENFORCED" {
+            edits.remove((close + 1)..<(close + 2))
+            edits.note("CHECK ENFORCED (the default) → CHECK")
+        } else if word(close + 1) == "NOT", word(close + 2) == "ENFORCED" {
+            if let whole {
+                edits.removeListPart(whole, listStart: listStart)
+            } else {
+                edits.remove(range.lowerBound..<(close + 3))
+            }
+            edits.note("CHECK … NOT ENFORCED left out (the source does not hold rows to it)")
+        }
+    }
 
-    /// Commas left with nothing on one side by a dropped clause.
-    private func removeDanglingCommas(_ tokens: inout [SQLToken]) {
-        var index = 0
-        while index < tokens.count {
-            let isComma = tokens[index].isSymbol(",")
-            let next = index + 1 < tokens.count ? tokens[index + 1] : nil
-            let previous = index > 0 ? tokens[index - 1] : nil
-            if isComma, next == nil || next?.isSymbol(",") == true || next?.isSymbol(")") == true || previous?.isSymbol("(") == true
-                || afterAlterTableName(tokens, index) {
-                tokens.remove(at: index)
+    /// One change of an ALTER TABLE.
+    mutating func alterSpec(_ item: Range<Int>, listStart: Int) throws(MySQLDialect.Refusal) {
+        let start = item.lowerBound
+        switch (word(start), word(start + 1)) {
+        case ("ADD", "COLUMN"):
+            try addedColumns(item.dropFirst(2), listStart: listStart)
+        case ("ADD", "PARTITION"):
+            return
+        case ("ADD", _):
+            let added = (start + 1)..<item.upperBound
+            let first = afterConstraint(start + 1)
+            if word(first) == "CHECK" {
+                check(added, whole: item, listStart: listStart)
+            } else if ["KEY", "INDEX", "UNIQUE", "PRIMARY", "FULLTEXT", "SPATIAL", "FOREIGN"].contains(word(first) ?? "") {
+                try definition(added, listStart: listStart)
+            } else {
+                try addedColumns(added, listStart: listStart)
+            }
+        case ("MODIFY", _):
+            try column((start + (word(start + 1) == "COLUMN" ? 2 : 1))..<item.upperBound)
+        case ("CHANGE", _):
+            let old = start + (word(start + 1) == "COLUMN" ? 2 : 1)
+            quoteName(old)
+            try column((old + 1)..<item.upperBound)
+        case ("ALTER", "INDEX"), ("ALTER", "KEY"):
+            let visibility = start + 3
+            if word(visibility) == "INVISIBLE" {
+                edits.replace(visibility, with: "IGNORED")
+                edits.note("ALTER INDEX … INVISIBLE → IGNORED")
+            } else if word(visibility) == "VISIBLE" {
+                edits.replace(visibility, with: "NOT IGNORED")
+                edits.note("ALTER INDEX … VISIBLE → NOT IGNORED")
+            }
+        case ("ALTER", "CHECK"), ("ALTER", "CONSTRAINT"):
+            if word(start + 3) == "NOT", word(start + 4) == "ENFORCED" {
+                edits.replace(start, with: "DROP")
+                edits.replace(start + 1, with: "CONSTRAINT")
+                edits.remove((start + 3)..<(start + 5))
+                edits.note("ALTER CHECK … NOT ENFORCED → DROP CONSTRAINT (the source no longer holds rows to it)")
+            } else if word(start + 3) == "ENFORCED" {
+                throw MySQLDialect.Refusal(description: "MySQL's ALTER CHECK … ENFORCED has no MariaDB equivalent (replicas leave out checks "
+                                           + "the source does not enforce, and the statement does not give the expression): \(text(item))")
+            }
+        case ("ALTER", _):
+            let name = start + (word(start + 1) == "COLUMN" ? 2 : 1)
+            if word(name + 1) == "SET", word(name + 2) == "VISIBLE" || word(name + 2) == "INVISIBLE" {
+                throw MySQLDialect.Refusal(description: "MySQL's ALTER COLUMN … SET VISIBLE/INVISIBLE has no MariaDB equivalent (MariaDB "
+                                           + "changes a column's visibility only with MODIFY and the column's whole definition): \(text(item))")
+            }
+            quoteName(name)
+        case ("DROP", "CHECK"):
+            edits.replace(start + 1, with: "CONSTRAINT")
+            edits.note("DROP CHECK → DROP CONSTRAINT")
+        case ("DROP", "COLUMN"):
+            quoteName(start + 2)
+        case ("DROP", let what) where !["INDEX", "KEY", "PRIMARY", "FOREIGN", "CONSTRAINT", "PARTITION"].contains(what ?? ""):
+            quoteName(start + 1)  // DROP c: a column
+        case ("RENAME", "COLUMN"):
+            quoteName(start + 2)
+            quoteName(start + 4)
+        case ("SECONDARY_LOAD", _), ("SECONDARY_UNLOAD", _):
+            edits.removeListPart(item, listStart: listStart)
+            edits.note("\(tokens[start].text) left out")
+        default:
+            return
+        }
+    }
+
+    /// `ADD [COLUMN] c type …` or `ADD [COLUMN] (c type …, …)`.
+    mutating func addedColumns(_ range: Range<Int>, listStart: Int) throws(MySQLDialect.Refusal) {
+        guard let first = range.first else { return }
+        if tokens[first].isSymbol("("), let close = tokens.matchingParenthesis(from: first) {
+            for item in tokens.topLevelItems(from: first + 1, to: close) { try definition(item, listStart: first + 1) }
+        } else {
+            try column(range)
+        }
+    }
+
+    /// Where `options` looks: a CREATE TABLE's definitions (only columns' and indexes' ENGINE_ATTRIBUTE there), an
+    /// ALTER's changes, or the options ending a CREATE TABLE or an index statement.
+    enum OptionPlace { case definitions, alter, statement }
+
+    /// Table options (and an ALTER's or an index statement's ALGORITHM/LOCK) at depth 0 from `start`, and the
+    /// storage options MariaDB lacks wherever they are. In an ALTER an option is a change of its own (it follows
+    /// a comma or the head): a column named `lock` or `algorithm` is not taken for one.
+    mutating func options(from start: Int, to end: Int, in place: OptionPlace) throws(MySQLDialect.Refusal) {
+        let isAlter = place == .alter
+        var index = start
+        while index < end {
+            defer { index += 1 }
+            guard let name = word(index) else { continue }
+            let valueAt = index + 1 < end && tokens[index + 1].isSymbol("=") ? index + 2 : index + 1
+            guard valueAt < end else { continue }
+            let value = tokens[valueAt]
+            let startsChange = index == start || tokens[index - 1].isSymbol(",")
+            let option = index..<(valueAt + 1)
+            switch name {
+            case "ALGORITHM", "LOCK":
+                let values: Set<String> = name == "ALGORITHM" ? ["DEFAULT", "INSTANT", "INPLACE", "COPY", "NOCOPY"]
+                                                              : ["DEFAULT", "NONE", "SHARED", "EXCLUSIVE"]
+                guard depths[index] == 0, value.kind == .word, values.contains(value.text.uppercased()), !isAlter || startsChange else { continue }
+                edits.removeListPart(option, listStart: start)
+                edits.note("\(name)=\(value.text.uppercased()) left out")
+            case "AUTOEXTEND_SIZE", "SECONDARY_ENGINE", "COMPRESSION":
+                guard depths[index] == 0, value.kind != .symbol, !isAlter || startsChange || valueAt > index + 1 else { continue }
+                edits.removeListPart(option, listStart: start)
+                edits.note("\(name) left out (MariaDB has no such option)")
+            case "ENGINE_ATTRIBUTE", "SECONDARY_ENGINE_ATTRIBUTE":
+                guard value.kind == .string else { continue }
+                if depths[index] == 0 { edits.removeListPart(option, listStart: start) } else { edits.remove(option) }
+                edits.note("\(name) left out (MariaDB has no such option)")
+            case "TABLESPACE" where place != .definitions && value.isName && word(index - 1) != "DISCARD" && word(index - 1) != "IMPORT":
+                // MariaDB's InnoDB keeps each table in its own file and ignores TABLESPACE, but not spelled `TABLESPACE=`.
+                guard !isAlter || startsChange || valueAt > index + 1 else { continue }
+                if depths[index] == 0 { edits.removeListPart(option, listStart: start) } else { edits.remove(option) }
+                edits.note("TABLESPACE left out (MariaDB keeps each InnoDB table in its own file)")
+            case "ENCRYPTION":
+                guard depths[index] == 0, value.kind == .string else { continue }
+                guard value.text.uppercased() == "N" else {
+                    throw MySQLDialect.Refusal(description: "MySQL's ENCRYPTION='\(value.text)' has no MariaDB equivalent in a statement "
+                                               + "(MariaDB encrypts with ENCRYPTED=YES and a key management plugin on the target): \(text(option))")
+                }
+                edits.removeListPart(option, listStart: start)
+                edits.note("ENCRYPTION='N' left out (MariaDB does not encrypt unless told)")
+            default:
                 continue
             }
-            index += 1
         }
     }
 
-    /// Whether `index` directly follows `ALTER … TABLE [IF EXISTS] [db.]name`.
-    private func afterAlterTableName(_ tokens: [SQLToken], _ index: Int) -> Bool {
-        guard tokens.first?.isKeyword("ALTER") == true, let table = tokens.firstIndex(where: { $0.isKeyword("TABLE") }) else { return false }
-        var name = table + 1
-        if name + 1 < tokens.count, tokens[name].isKeyword("IF"), tokens[name + 1].isKeyword("EXISTS") { name += 2 }
-        name += 1
-        if name + 1 < tokens.count, tokens[name].isSymbol(".") { name += 2 }
-        return index == name
+    /// `name->'path'` → `JSON_EXTRACT(name, 'path')`, `name->>'path'` → `JSON_UNQUOTE(JSON_EXTRACT(name, 'path'))`:
+    /// MySQL allows a column (maybe qualified) on the left and a string on the right, and defines them so.
+    mutating func translateJSONOperators() {
+        for arrow in tokens.indices.dropFirst() where tokens[arrow].isSymbol("-") && arrow + 2 < tokens.count && tokens[arrow + 1].isSymbol(">")
+            && tokens[arrow].range.upperBound == tokens[arrow + 1].range.lowerBound {
+            let unquotes = tokens[arrow + 2].isSymbol(">") && tokens[arrow + 1].range.upperBound == tokens[arrow + 2].range.lowerBound
+            let pathAt = arrow + (unquotes ? 3 : 2)
+            guard pathAt < tokens.count, tokens[pathAt].kind == .string, tokens[arrow - 1].isName else { continue }
+            var column = arrow - 1
+            if column >= 2, tokens[column - 1].isSymbol("."), tokens[column - 2].isName { column -= 2 }
+            guard column > 0 else { continue }
+            let at = tokens[arrow].range.lowerBound
+            let functions = unquotes ? ["JSON_UNQUOTE", "JSON_EXTRACT"] : ["JSON_EXTRACT"]
+            edits.insert(functions.flatMap { [TokenEdits.written(.word, $0, at: at), TokenEdits.written(.symbol, "(", at: at)] }, after: column - 1)
+            edits.remove(arrow..<pathAt)
+            edits.insert([TokenEdits.written(.symbol, ",", at: at)], after: arrow - 1)
+            edits.insert(functions.map { _ in TokenEdits.written(.symbol, ")", at: at) }, after: pathAt)
+            edits.note(unquotes ? "->> → JSON_UNQUOTE(JSON_EXTRACT(…))" : "-> → JSON_EXTRACT(…)")
+        }
     }
 
-    /// A keyword written in place of a source token (its place, so the rendering spaces it as the token was).
-    private func retexted(_ token: SQLToken, _ text: String) -> SQLToken {
-        SQLToken(kind: .word, text: text, range: token.range)
-    }
-
-    private func symbol(_ text: String, at token: SQLToken) -> SQLToken {
-        SQLToken(kind: .symbol, text: text, range: token.range)
+    /// The collation after each `COLLATE` (a name, a quoted name or a string), wherever it is.
+    mutating func translateCollations() throws(MySQLDialect.Refusal) {
+        for index in tokens.indices where word(index) == "COLLATE" {
+            let at = index + 1 < tokens.count && tokens[index + 1].isSymbol("=") ? index + 2 : index + 1
+            guard at < tokens.count, tokens[at].kind != .symbol, tokens[at].kind != .number else { continue }
+            let name = try collations.targetName(tokens[at].text)
+            guard name != tokens[at].text else { continue }
+            edits.replace(at, with: name)
+            edits.note("\(tokens[at].text) → \(name)")
+        }
     }
 }

@@ -92,15 +92,22 @@ enum SchemaStatement: Equatable {
         var message: String
         /// The first table the statement names, when the parser got that far.
         var table: QualifiedTableName?
+        /// The statement was understood, but the target has no equivalent for part of it (`MySQLDialect`).
+        var hasNoEquivalent = false
         var description: String { message }
     }
 
     /// Parses `text`, run with `database` as the default database (the query event's) in a session with
     /// `session`'s settings.
-    /// `dialect`: the statement is a MySQL server's, replayed on a MariaDB target (`MySQLDialect`); a statement with
-    /// no MariaDB equivalent is refused like one that cannot be understood.
+    static func parse(_ text: String, database: String, session: QuerySessionSettings = QuerySessionSettings()) throws(ParseError)
+        -> SchemaStatement {
+        try parse(text, database: database, session: session, translating: nil).statement
+    }
+
+    /// Parses `text` as `parse(_:database:session:)` does, once `dialect` (a MySQL source's statement replayed on a
+    /// MariaDB target) has translated it; `translations` are the changes it made.
     static func parse(_ text: String, database: String, session: QuerySessionSettings = QuerySessionSettings(),
-                      dialect: MySQLDialect? = nil) throws(ParseError) -> SchemaStatement {
+                      translating dialect: MySQLDialect?) throws(ParseError) -> (statement: SchemaStatement, translations: [String]) {
         var tokens: [SQLToken]
         do {
             tokens = try SQLTokenizer.tokens(text, ansiQuotes: session.ansiQuotes, noBackslashEscapes: session.noBackslashEscapes)
@@ -108,15 +115,23 @@ enum SchemaStatement: Equatable {
             throw ParseError(message: "\(error)")
         }
         while tokens.last?.isSymbol(";") == true { tokens.removeLast() }
-        // Only what is replayed is translated: a routine's body or a view is no business of the replicas.
-        if let dialect, (try? parse(text, database: database, session: session)) != .other {
+        let rendering = SQLRendering(noBackslashEscapes: session.noBackslashEscapes)
+        var translations: [String] = []
+        if let dialect {
             do {
-                tokens = try dialect.translate(tokens).tokens
+                let translated = try dialect.translate(tokens)
+                tokens = translated.tokens
+                translations = translated.changes
             } catch {
-                throw ParseError(message: "\(error)")
+                throw ParseError(message: error.description, hasNoEquivalent: true)
             }
         }
-        var parser = Parser(tokens: tokens, database: database, rendering: SQLRendering(noBackslashEscapes: session.noBackslashEscapes))
+        return (try parse(tokens, database: database, session: session, rendering: rendering), translations)
+    }
+
+    private static func parse(_ tokens: [SQLToken], database: String, session: QuerySessionSettings, rendering: SQLRendering) throws(ParseError)
+        -> SchemaStatement {
+        var parser = Parser(tokens: tokens, database: database, rendering: rendering)
         let statement: SchemaStatement
         do {
             statement = try parser.statement()
