@@ -53,12 +53,14 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Yams", package: "Yams"),
         ]),
-        // Thin CLI: parses arguments and calls the engine.
+        // Thin CLI: parses arguments and calls the engine. BuildStamp gives it the git commit for --version.
         .executableTarget(name: "tablemirror", dependencies: [
             "TablemirrorEngine", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-        ]),
+        ], plugins: ["BuildStamp"]),
+        // Runs scripts/lib/build-stamp.sh (git) before each build; "unknown" without git or a checkout.
+        .plugin(name: "BuildStamp", capability: .buildTool()),
 
         // Shared by the test targets: where the test servers are, and helpers to use them.
         .target(name: "TestSupport", dependencies: ["MariaDBClient"], path: "Tests/TestSupport"),
