@@ -27,6 +27,8 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // glibc's malloc.h (part of libc: nothing to link).
         .systemLibrary(name: "CMalloc"),
+        // glibc's sys/xattr.h, for secret files' ACLs (part of libc: nothing to link).
+        .systemLibrary(name: "CXattr"),
 
         // Pure decoding: bytes in, typed events and values out. No I/O.
         .target(name: "BinlogDecoding", dependencies: ["CZstd", "CZlib"], swiftSettings: [
@@ -39,7 +41,7 @@ let package = Package(
         .target(name: "MariaDBClient", dependencies: ["CMariaDB", "BinlogDecoding"]),
         // The replication engine: sources of events, schema lookup, decode sessions, (later) apply.
         .target(name: "TablemirrorEngine", dependencies: [
-            "BinlogDecoding", "MariaDBClient", "CMalloc", .product(name: "Logging", package: "swift-log"),
+            "BinlogDecoding", "MariaDBClient", "CMalloc", "CXattr", .product(name: "Logging", package: "swift-log"),
             .product(name: "OrderedCollections", package: "swift-collections"),
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),
@@ -67,7 +69,7 @@ let package = Package(
         .testTarget(name: "BinlogDecodingTests", dependencies: ["BinlogDecoding"]),
         .testTarget(name: "MariaDBClientTests", dependencies: ["MariaDBClient", "BinlogDecoding", "TestSupport"]),
         .testTarget(name: "TablemirrorEngineTests", dependencies: [
-            "TablemirrorEngine", "BinlogDecoding", "MariaDBClient", "TestSupport",
+            "TablemirrorEngine", "BinlogDecoding", "MariaDBClient", "TestSupport", "CXattr",
         ]),
     ],
     swiftLanguageModes: [.v6]
