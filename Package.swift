@@ -61,7 +61,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], plugins: ["BuildStamp"]),
-        // Runs scripts/lib/build-stamp.sh (git) before each build; "unknown" without git or a checkout.
+        // Runs scripts/lib/build-stamp.sh (git) when the commit, the index or a source changes; "unknown" without git or a checkout.
         .plugin(name: "BuildStamp", capability: .buildTool()),
 
         // Shared by the test targets: where the test servers are, and helpers to use them.

@@ -1,5 +1,5 @@
 /// What `tablemirror --version` prints: the release number and the commit the binary was built from, which the
-/// BuildStamp plugin finds with git before each build (`BuildStamp`, generated, not in the tree).
+/// BuildStamp plugin finds with git when building (`BuildStamp`, generated, not in the tree).
 enum Version {
     static let number = "0.9.0"
 
