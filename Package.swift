@@ -29,6 +29,8 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // glibc's malloc.h (part of libc: nothing to link).
         .systemLibrary(name: "CMalloc"),
+        // glibc's sys/xattr.h, for secret files' ACLs (part of libc: nothing to link).
+        .systemLibrary(name: "CXattr"),
 
         // Pure decoding: bytes in, typed events and values out. No I/O.
         .target(name: "BinlogDecoding", dependencies: ["CZstd", "CZlib"], swiftSettings: [
@@ -41,7 +43,7 @@ let package = Package(
         .target(name: "MariaDBClient", dependencies: ["CMariaDB", "BinlogDecoding"]),
         // The replication engine: sources of events, schema lookup, decode sessions, (later) apply.
         .target(name: "TablemirrorEngine", dependencies: [
-            "BinlogDecoding", "MariaDBClient", "CMalloc", .product(name: "Logging", package: "swift-log"),
+            "BinlogDecoding", "MariaDBClient", "CMalloc", "CXattr", .product(name: "Logging", package: "swift-log"),
             .product(name: "OrderedCollections", package: "swift-collections"),
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),
@@ -58,19 +60,21 @@ let package = Package(
             .product(name: "Mustache", package: "swift-mustache"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
         ]),
-        // Thin CLI: parses arguments and calls the engine.
+        // Thin CLI: parses arguments and calls the engine. BuildStamp gives it the git commit for --version.
         .executableTarget(name: "tablemirror", dependencies: [
             "TablemirrorEngine", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-        ]),
+        ], plugins: ["BuildStamp"]),
+        // Runs scripts/lib/build-stamp.sh (git) when the commit, the index or a source changes; "unknown" without git or a checkout.
+        .plugin(name: "BuildStamp", capability: .buildTool()),
 
         // Shared by the test targets: where the test servers are, and helpers to use them.
         .target(name: "TestSupport", dependencies: ["MariaDBClient"], path: "Tests/TestSupport"),
         .testTarget(name: "BinlogDecodingTests", dependencies: ["BinlogDecoding"]),
         .testTarget(name: "MariaDBClientTests", dependencies: ["MariaDBClient", "BinlogDecoding", "TestSupport"]),
         .testTarget(name: "TablemirrorEngineTests", dependencies: [
-            "TablemirrorEngine", "BinlogDecoding", "MariaDBClient", "TestSupport",
+            "TablemirrorEngine", "BinlogDecoding", "MariaDBClient", "TestSupport", "CXattr",
             // conf/monitoring's rules are YAML (the monitoring kit's tests read them).
             .product(name: "Yams", package: "Yams"),
         ]),

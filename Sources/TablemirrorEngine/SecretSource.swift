@@ -5,7 +5,8 @@ import Glibc
 /// Where a password or token comes from: a file (its first line) or an environment variable. The value itself
 /// is never logged or put into an error message. A source that is named must give a value: an unset variable
 /// or an empty file is an error, never "no password". A file that group or others may read is refused, as ssh
-/// refuses a private key, unless the configuration says `allow_insecure_permissions: true`.
+/// refuses a private key, unless the configuration says `allow_insecure_permissions: true` (what counts as
+/// readable, ACLs included: `PrivateFileAccess`).
 public struct SecretSource: Sendable, Equatable {
     public var environmentVariable: String?
     public var file: String?
@@ -40,11 +41,13 @@ public struct SecretSource: Sendable, Equatable {
         guard stat(path, &status) == 0 else {
             throw .io(path: path, detail: "cannot inspect the key file: \(String(cString: strerror(errno)))")
         }
-        try checkMode(status.st_mode, of: path, allowInsecurePermissions: allowInsecurePermissions)
+        try checkMode(status.st_mode, acl: { PrivateFileAccess.accessACL(ofPath: path) }, of: path,
+                      allowInsecurePermissions: allowInsecurePermissions)
     }
 
-    private static func checkMode(_ mode: mode_t, of path: String, allowInsecurePermissions: Bool) throws(EngineError) {
-        guard mode & 0o077 != 0, !allowInsecurePermissions else { return }
+    private static func checkMode(_ mode: mode_t, acl: () -> [UInt8]?, of path: String, allowInsecurePermissions: Bool) throws(EngineError) {
+        guard !allowInsecurePermissions, !PrivateFileAccess.isPrivate(mode: mode, accessACL: mode & 0o070 == 0 ? nil : acl(), reader: geteuid())
+        else { return }
         throw .io(path: path, detail: "may be read by group or others (mode \(String(mode & 0o777, radix: 8))); "
                   + "chmod 600 it, or set allow_insecure_permissions: true")
     }
@@ -58,7 +61,8 @@ public struct SecretSource: Sendable, Equatable {
         guard fstat(fileno(handle), &status) == 0 else {
             throw .io(path: file, detail: "cannot inspect the secret file: \(String(cString: strerror(errno)))")
         }
-        try checkMode(status.st_mode, of: file, allowInsecurePermissions: allowInsecurePermissions)
+        try checkMode(status.st_mode, acl: { PrivateFileAccess.accessACL(ofDescriptor: fileno(handle)) }, of: file,
+                      allowInsecurePermissions: allowInsecurePermissions)
         var bytes: [UInt8] = []
         while true {
             let next = getc(handle)

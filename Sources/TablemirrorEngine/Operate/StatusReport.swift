@@ -34,6 +34,8 @@ public struct StatusReport: Sendable {
         /// Why the target cannot go on (`binlog-purged`, `row-too-large`, … — the alert's kind): from the daemon
         /// for a stopped target, or found here when the source no longer has the checkpoint's binlog file.
         public var failure: String?
+        /// From the running daemon, with `ha:`: the daemon that leads this target.
+        public var leader: String?
     }
 
     /// Whether a daemon answered on the admin endpoint.
@@ -93,6 +95,7 @@ public struct StatusReport: Sendable {
                 entry.tablesAppliedAt = try TableActivityStore.read(target: target.name, on: connection)
                 if let error = live?["last_error"] as? String { entry.error = error }
                 entry.foreignTables = live?["foreign_tables"] as? [String: String] ?? [:]
+                entry.leader = (live?["leadership"] as? [String: Any])?["leader"] as? String
                 if live?["state"] as? String == DaemonStatusDocument.stateName(.stopped(error: "")) {
                     entry.failure = live?["failure"] as? String
                 }
@@ -135,45 +138,25 @@ public struct StatusReport: Sendable {
         return troubled ? 1 : 0
     }
 
-    public func text() -> [String] {
+    /// The text for people: the source's lines, a table of the targets (`StatusTable`), then under each target's
+    /// name what does not fit a column — its error, connections, tables, copies. `colour` colours the states
+    /// (only for a terminal: scripts and tests read the plain text).
+    public func text(colour: Bool = false) -> [String] {
         var lines: [String] = []
         if let sourceServer { lines.append("source primary: \(sourceServer)") }
         if let head { lines.append("source head: \(head.position)\(head.gtid.map { " gtid \($0)" } ?? "")") }
         lines.append(daemonRunning ? "daemon: running" : "daemon: not running (figures read from the databases)")
         if let sourceError { lines.append("source: unreachable: \(sourceError)") }
         if let sourceEncryption { lines.append("source connection: \(sourceEncryption.text)") }
+        guard !targets.isEmpty else { return lines }
+        lines.append("")
+        lines += StatusTable(rows: targets.map(\.tableRow)).lines(colour: colour)
         for target in targets {
-            var line = "\(target.name): \(target.state)" + (target.failure.map { " (\($0))" } ?? "")
-            if let lag = target.lag, let checkpoint = lag.checkpoint {
-                line += ", at \(checkpoint.position)"
-                if let gtid = checkpoint.gtid { line += " gtid \(gtid)" }
-                if let bytes = lag.bytes { line += ", \(bytes) bytes behind" }
-                if let seconds = lag.seconds { line += ", \(String(format: "%.1f", seconds)) s behind" }
-                if target.isBehind { line += " (over --max-lag)" }
-            }
-            if let rate = target.rowsPerSecond { line += ", \(Int(rate)) rows/s" }
-            if let count = target.deadLetters, count > 0 { line += ", \(count) dead letters" }
-            if let error = target.error { line += ": \(error)" }
-            lines.append(line)
-            if let encryption = target.encryption {
-                var tls = "  connection: \(encryption.text)"
-                if let reader = target.daemonSourceEncryption { tls += "; daemon's source connection: \(reader.text)" }
-                if let applier = target.daemonTargetEncryption { tls += "; daemon's target connection: \(applier.text)" }
-                lines.append(tls)
-            }
-            for (table, at) in target.tablesAppliedAt.sorted(by: { $0.key < $1.key }) {
-                let when = Date(timeIntervalSince1970: at)
-                lines.append("  \(table): last change applied \(Self.iso(when))")
-            }
-            for copy in target.copies {
-                lines.append("  copy of \(copy.source) (\(copy.reason)): \(copy.state.rawValue), \(copy.rows) rows in \(copy.chunks) chunks")
-            }
-            for (source, table) in target.foreignTables.sorted(by: { $0.key < $1.key }) {
-                lines.append("  \(source): not replicated, \(table) is a table tablemirror did not make (rename it away, or tablemirror adopt)")
-            }
-            for source in target.awaitedTables {
-                lines.append("  \(source): mapped, but no such table on the source yet (replicated from its CREATE TABLE on)")
-            }
+            let details = target.detailLines
+            if details.isEmpty { continue }
+            lines.append("")
+            lines.append("\(target.name):")
+            lines += details
         }
         return lines
     }
