@@ -109,7 +109,9 @@ public struct ChangeStream: Sendable {
         case .commit, .rollback:
             return transactionStart == nil ? [] : [commit(at: end, xid: nil, timestamp: timestamp)]
         case .ignored:
-            return []
+            // XA COMMIT/ROLLBACK of a prepared transaction: no rows, but a unit of its own with its own GTID, which a
+            // checkpoint's GTID state must count (a MySQL set with a gap would ask the server for it forever).
+            return transactionStart == nil && gtid != nil ? [commit(at: end, xid: nil, timestamp: timestamp)] : []
         case .other:
             let ddl = Change.ddl(DDLMessage(database: query.database, statement: query.statement, file: file,
                                             startOffset: start, endOffset: end, gtid: gtid, timestamp: timestamp, session: query.session))

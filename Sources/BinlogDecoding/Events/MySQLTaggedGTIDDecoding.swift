@@ -39,6 +39,11 @@ enum MySQLTaggedGTIDDecoding {
                     throw .malformed(what: "tagged GTID event", detail: "tag length \(length)")
                 }
                 tag = try reader.string(Int(length), "GTID tag")
+                // A tag is a letter or `_`, then letters, digits or `_` (so `uuid:tag:n` reads back as written).
+                guard tag.isEmpty || (tag.first.map { $0.isLetter || $0 == "_" } == true
+                                      && tag.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
+                    throw .malformed(what: "tagged GTID event", detail: "tag \(tag.debugDescription) is not a GTID tag")
+                }
             case 6:
                 commitMicros = try ControlEventDecoding.variableLengthInteger(&reader)
             case 0, 4, 5, 7, 8, 9, 10, 11:

@@ -44,7 +44,8 @@ public enum AdminServer {
     /// Runs a trigger if the gate admits it: 409 while a request for the same table runs, 429 while the limit runs.
     static func admitted(_ request: Request, _ context: BasicRequestContext, gate: AdminWorkGate,
                                  _ work: (String, String?) async throws -> Response) async throws -> Response {
-        guard let table = context.parameters.get("table") else { return json(#"{"error":"no table"}"#, status: .badRequest) }
+        // The console percent-encodes names in its URLs (`$`, spaces, any letter); the router hands them on encoded.
+        guard let table = context.parameters.get("table")?.removingPercentEncoding else { return json(#"{"error":"no table"}"#, status: .badRequest) }
         let (decision, response) = try await gate.run(table: table) {
             try await work(table, request.uri.queryParameters.get("target"))
         }

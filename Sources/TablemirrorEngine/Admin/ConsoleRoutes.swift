@@ -40,7 +40,7 @@ enum ConsoleRoutes {
             }
         }
         router.post("dead-letters/:target/:action") { request, context -> Response in
-            guard let target = context.parameters.get("target"), let action = context.parameters.get("action"),
+            guard let target = context.parameters.get("target")?.removingPercentEncoding, let action = context.parameters.get("action"),
                   action == "retry" || action == "discard" else { return AdminServer.json(#"{"error":"retry or discard"}"#, status: .badRequest) }
             let ids = (request.uri.queryParameters.get("ids") ?? "").split(separator: ",").compactMap { Int($0) }
             guard !ids.isEmpty else { return AdminServer.json(#"{"error":"ids=1,2,… names the letters"}"#, status: .badRequest) }

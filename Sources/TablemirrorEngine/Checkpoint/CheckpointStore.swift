@@ -14,7 +14,7 @@ public enum CheckpointStore {
           `target` VARCHAR(64) NOT NULL PRIMARY KEY,
           `binlog_file` VARCHAR(255) NOT NULL,
           `binlog_position` BIGINT UNSIGNED NOT NULL,
-          `gtid` VARCHAR(4096) NULL,
+          `gtid` MEDIUMTEXT NULL,
           `source_timestamp` INT UNSIGNED NOT NULL,
           `updated_at` TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6)
         ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4

@@ -20,6 +20,15 @@ public enum ControlSchema {
             "ALTER TABLE \(CopyProgressStore.table) ADD COLUMN IF NOT EXISTS `recreate` BOOLEAN NOT NULL DEFAULT FALSE AFTER `only_keys`",
         ]
         for statement in statements { try connection.execute(statement) }
+        // A MySQL executed GTID set can outgrow the VARCHAR(4096) of earlier versions (many server UUIDs, gaps), and a
+        // cut one would resume from too small a set: widened once, where it is still the old type.
+        let gtidType = try connection.query("""
+            SELECT DATA_TYPE FROM information_schema.COLUMNS
+            WHERE TABLE_SCHEMA = '\(CheckpointStore.schema)' AND TABLE_NAME = 'checkpoint' AND COLUMN_NAME = 'gtid'
+            """).string(0, 0)
+        if gtidType?.lowercased() == "varchar" {
+            try connection.execute("ALTER TABLE `\(CheckpointStore.schema)`.`checkpoint` MODIFY `gtid` MEDIUMTEXT NULL")
+        }
     }
 
     /// The first columns of the tables that keep records about source tables (dead letters, schema history):

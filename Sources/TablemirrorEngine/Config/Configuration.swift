@@ -199,6 +199,17 @@ public struct Configuration: Sendable, Equatable {
     public func checkKeyFiles() throws(EngineError) {
         let keys = (source.servers + targets.map(\.server)).compactMap(\.tls.keyFile) + [admin.tls?.keyFile].compactMap { $0 }
         for key in keys { try SecretSource.checkPrivateFile(key, allowInsecurePermissions: allowInsecurePermissions) }
+        // libmariadb asks the server for its key when the file cannot be read: a wrong path would silently be
+        // get_server_public_key's trust in whoever answers. A file named must be there and hold a public key.
+        for server in source.servers + targets.map(\.server) {
+            guard case let .file(path) = server.serverPublicKey else { continue }
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw .io(path: path, detail: "server_public_key_file: cannot be read")
+            }
+            guard text.contains("-----BEGIN PUBLIC KEY-----") || text.contains("-----BEGIN RSA PUBLIC KEY-----") else {
+                throw .io(path: path, detail: "server_public_key_file: not a PEM public key")
+            }
+        }
     }
 
     public func target(named name: String) -> Target? {

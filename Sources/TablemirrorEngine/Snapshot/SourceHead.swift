@@ -12,7 +12,9 @@ public struct SourceHead: Sendable, Equatable {
         guard !status.rows.isEmpty, let file = status.string(0, 0), let offset = status.string(0, 1).flatMap({ UInt64($0) }) else {
             throw EngineError.invalidArgument("\(source.options): \(statement) returned nothing (is log_bin on?)")
         }
-        // MySQL reports its executed GTID set in the same row (`Executed_Gtid_Set`), so it matches the position.
+        // MySQL reports its executed GTID set in the same row (`Executed_Gtid_Set`); the server reads it just before
+        // the position, so a transaction may sit between the two — a reader continuing by that set gets it again,
+        // and the checkpoint's position (not the set) decides what is skipped.
         let gtid = source.flavor.isMySQL ? status.string(0, "Executed_Gtid_Set").map { $0.filter { $0 != "\n" } }
             : (try? source.query(source.flavor.gtidStateQuery).string(0, 0)) ?? nil
         return SourceHead(position: BinlogPosition(file: file, offset: offset), gtid: gtid)

@@ -85,4 +85,24 @@ struct ChangeStreamTests {
         #expect(StatementKind("ALTER TABLE t ADD c INT") == .other)
         #expect(StatementKind("  begin") == .begin)
     }
+
+    /// An XA COMMIT is a unit of its own with its own GTID (MySQL, and MariaDB): it ends as a commit carrying that
+    /// GTID, so a checkpoint's GTID state counts it, though it has no rows (they came at XA PREPARE).
+    @Test func anXACommitIsAUnitWithItsGTID() {
+        var stream = ChangeStream(file: "binlog.000001")
+        func event(_ type: EventType, at position: UInt32, length: UInt32, _ body: BinlogEvent) -> DecodedEvent {
+            DecodedEvent(header: EventHeader(timestamp: 1, typeCode: type.rawValue, serverID: 1, eventLength: length, nextPosition: position + length,
+                                             flags: 0), body: body)
+        }
+        let uuid: [UInt8] = Array(repeating: 0x3e, count: 16)
+        let gtid = MySQLGTIDEvent(isAnonymous: false, serverUUID: uuid, transactionNumber: 7, immediateCommitMicroseconds: nil)
+        var changes = stream.changes(for: event(.mysqlGTID, at: 100, length: 79, .mysqlGTID(gtid)))
+        changes += stream.changes(for: event(.query, at: 179, length: 90, .query(QueryEvent(threadID: 1, executionSeconds: 0, errorCode: 0, database: "",
+                                                                                           statement: "XA COMMIT X'01',X'',1"))))
+        guard case let .commit(commit) = changes.last else {
+            Issue.record("no commit: \(changes)")
+            return
+        }
+        #expect(commit.gtid == gtid.gtidText && commit.endPosition == BinlogPosition(file: "binlog.000001", offset: 269))
+    }
 }

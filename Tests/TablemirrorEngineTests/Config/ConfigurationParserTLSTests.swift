@@ -1,3 +1,4 @@
+import Foundation
 import MariaDBClient
 import Testing
 @testable import TablemirrorEngine
@@ -57,6 +58,19 @@ struct ConfigurationParserTLSTests {
         #expect(try asked.targets.first?.server.connectionOptions().serverPublicKey == .requestedFromServer)
         #expect(error(source: ", server_public_key_file: /k.pem, get_server_public_key: true, tls: { mode: disabled }")?.description.contains("not both") == true)
         #expect(error(source: ", get_server_public_key: maybe")?.key == "source.get_server_public_key")
+    }
+
+    /// libmariadb asks the server for its key when the file cannot be read: a file named must be there.
+    @Test func aServerKeyFileMustHoldAPublicKey() throws {
+        let missing = try parse(source: ", server_public_key_file: /nonexistent/mysql-public.pem, tls: { mode: disabled }")
+        #expect(throws: EngineError.self) { try Replicator.Connections(missing) }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("tm-public-\(UInt32.random(in: 0..<UInt32.max)).pem").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try "not a key\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let wrong = try parse(source: ", server_public_key_file: \(path), tls: { mode: disabled }")
+        #expect(throws: EngineError.self) { try Replicator.Connections(wrong) }
+        try "-----BEGIN PUBLIC KEY-----\nMIIBIjAN\n-----END PUBLIC KEY-----\n".write(toFile: path, atomically: true, encoding: .utf8)
+        _ = try Replicator.Connections(try parse(source: ", server_public_key_file: \(path), tls: { mode: disabled }"))
     }
 
     @Test func anUnknownModeNamesTheKeyAndTheModes() {
