@@ -65,17 +65,45 @@ struct AdminAccess: Sendable {
     }
 }
 
-/// Refuses what a request may not do: reading needs the read or admin token, anything but GET the admin token.
-/// The login form is open (it only sets the cookie for a token that is right); `/` without a token sends a browser
-/// to it.
+extension AdminAccess {
+    /// Whether a request comes from another site: a browser says so (`Sec-Fetch-Site`), or names an `Origin` that is
+    /// not the host it asked. A page elsewhere can make a browser send a form to the endpoint, never with a token —
+    /// but without one configured, that form would act; and it must not act through a logged-in console either.
+    static func isCrossSite(secFetchSite: String?, origin: String?, host: String?) -> Bool {
+        if let site = secFetchSite?.lowercased(), site == "cross-site" || site == "same-site" { return true }
+        guard let origin, origin != "null" else { return origin == "null" }
+        let authority = origin.split(separator: "/", omittingEmptySubsequences: true).dropFirst().first.map(String.init)
+        return authority?.lowercased() != host?.lowercased()
+    }
+
+    /// The name a request's `Host` header gives (no port, IPv6 without brackets).
+    static func hostName(_ header: String) -> String {
+        if header.hasPrefix("["), let end = header.firstIndex(of: "]") { return String(header[header.index(after: header.startIndex)..<end]) }
+        return String(header.split(separator: ":", maxSplits: 1).first ?? "")
+    }
+}
+
+/// Refuses what a request may not do: reading needs the read or admin token, anything but GET the admin token,
+/// and nothing but GET may come from another site. Without a token, only requests naming this endpoint's own host
+/// are served: a site whose name was pointed at 127.0.0.1 (DNS rebinding) gets nothing. The login form is open (it
+/// only sets the cookie for a token that is right); `/` without a token sends a browser to it.
 struct AccessCheck: RouterMiddleware {
     typealias Context = BasicRequestContext
     let access: AdminAccess
+    /// Host names the endpoint answers to without a token: loopback's, and the configured listen host.
+    let hosts: Set<String>
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let host = request.head.authority
+        if access.isOpen, !hosts.contains(AdminAccess.hostName(host ?? "").lowercased()) { return Response(status: .forbidden) }
+        let reads = request.method == .get || request.method == .head
+        if !reads, AdminAccess.isCrossSite(secFetchSite: HTTPField.Name("Sec-Fetch-Site").flatMap { request.headers[$0] },
+                                          origin: request.headers[.origin], host: host) {
+            return Response(status: .forbidden)
+        }
         if request.uri.path == "/console/login" { return try await next(request, context) }
         let level = access.level(of: request)
-        let needed: AdminAccess.Level = request.method == .get || request.method == .head ? .read : .act
+        let needed: AdminAccess.Level = reads ? .read : .act
         guard level >= needed else {
             if level == .none, request.method == .get, request.uri.path == "/" {
                 return Response(status: .seeOther, headers: [.location: "/console/login"])

@@ -14,7 +14,9 @@ public enum AdminServer {
     static func router(replicator: Replicator, access: AdminAccess, secure: Bool,
                        gate: AdminWorkGate = AdminWorkGate()) throws -> Router<BasicRequestContext> {
         let router = Router()
-        router.add(middleware: AccessCheck(access: access))
+        var hosts: Set<String> = ["127.0.0.1", "localhost", "::1"]
+        if let host = replicator.configuration.admin.host { hosts.insert(host.lowercased()) }
+        router.add(middleware: AccessCheck(access: access, hosts: hosts))
         router.get("healthz") { _, _ -> Response in
             json(#"{"status":"ok"}"#)
         }
@@ -113,12 +115,17 @@ public enum AdminServer {
     public static func application(replicator: Replicator, services: [any Service], logger: Logger) throws -> some ApplicationProtocol {
         let admin = replicator.configuration.admin
         let token = try admin.token.resolve()
+        let readToken = try admin.readToken.resolve()
+        // A token configured but empty (an unset variable, an empty file) would leave the endpoint open in silence.
+        if admin.token.isConfigured && (token ?? "").isEmpty || admin.readToken.isConfigured && (readToken ?? "").isEmpty {
+            throw EngineError.invalidArgument("admin endpoint: admin.token_*/read_token_* is configured but empty; refusing to serve without it")
+        }
         if !admin.isLoopback, (token ?? "").isEmpty || admin.tls == nil {
             throw EngineError.invalidArgument("admin endpoint on \(admin.host ?? "?"): a non-loopback address needs both a token "
                 + "(admin.token_env or admin.token_file, set and not empty) and admin.tls; refusing to serve without them")
         }
         let configuration = ApplicationConfiguration(address: .hostname(admin.host ?? "127.0.0.1", port: admin.port), serverName: "tablemirror")
-        let access = AdminAccess(token: token, readToken: try admin.readToken.resolve())
+        let access = AdminAccess(token: token, readToken: readToken)
         let router = try router(replicator: replicator, access: access, secure: admin.tls != nil)
         guard let tls = admin.tls else {
             return Application(router: router, configuration: configuration, services: services, logger: logger)

@@ -38,6 +38,18 @@ struct AdminAccessTests {
         #expect(!AdminAccess.setCookie("t", secure: false).contains("Secure"))
     }
 
+    /// A request another site's page made a browser send is told apart, token or not (without one, it would act).
+    @Test func crossSiteRequestsAreToldApart() {
+        #expect(AdminAccess.isCrossSite(secFetchSite: "cross-site", origin: nil, host: "127.0.0.1:8477"))
+        #expect(AdminAccess.isCrossSite(secFetchSite: "same-site", origin: nil, host: "127.0.0.1:8477"))
+        #expect(AdminAccess.isCrossSite(secFetchSite: nil, origin: "https://evil.example", host: "127.0.0.1:8477"))
+        #expect(AdminAccess.isCrossSite(secFetchSite: nil, origin: "null", host: "127.0.0.1:8477"))
+        #expect(!AdminAccess.isCrossSite(secFetchSite: "same-origin", origin: "http://127.0.0.1:8477", host: "127.0.0.1:8477"))
+        #expect(!AdminAccess.isCrossSite(secFetchSite: nil, origin: nil, host: "127.0.0.1:8477"))  // curl, operator commands
+        #expect(AdminAccess.hostName("127.0.0.1:8477") == "127.0.0.1" && AdminAccess.hostName("[::1]:8477") == "::1")
+        #expect(AdminAccess.hostName("rebound.example:8477") == "rebound.example")
+    }
+
     @Test func oneRequestPerTableAndTwoAtOnce() {
         var admission = AdminWorkAdmission(limit: 2)
         #expect(admission.begin("shop.items") == .admitted)

@@ -174,39 +174,43 @@ struct ConsoleBrowserLiveTests {
         workload.pause(false)
 
         // Resync `orders` in the warehouse: the dialog, then the copy's progress, then its end. The copy takes about a
-        // second here, less than the page's 3 s refresh, so once a fifth of it has landed the replica is locked
-        // (LOCK TABLES … WRITE on the target), which holds the copy — and the warehouse's applier — mid-way until the
-        // page has shown it.
+        // second here, less than the page's 3 s refresh, so a row half-way through the replica is locked before it
+        // starts (SELECT … FOR UPDATE in an open transaction on the target): the chunks before it land, the one
+        // holding it waits — the copy stands part way, however fast the machine, until the page has shown it.
         let copy = "\(row(warehouse, orders)) .copy-progress"
         try browser.click(rowButton(warehouse, orders, "resync"))
         try browser.wait("document.getElementById('confirm').open && document.getElementById('confirm-text').textContent.includes('resync')",
                          timeout: 10)
         let locker = try TestTargetServer.connect()
-        // A lock that cannot be had within this fails the test rather than hanging it (the default is a day).
-        try locker.execute("SET SESSION lock_wait_timeout = 30")
-        var locked = false
-        defer { if locked { _ = try? locker.execute("UNLOCK TABLES") } }
+        try locker.execute("BEGIN; SELECT id FROM \(warehouseDatabase).orders WHERE id = \(Self.orderRows / 2) FOR UPDATE")
+        var locked = true
+        defer { if locked { _ = try? locker.execute("ROLLBACK") } }
         try browser.click("#confirm-yes")
-        let underWay = waitUntil(60, every: 0.01) {
+        let underWay = waitUntil(60, every: 0.05) {
             copyState(warehouseAdmin).map { $0.state == "copying" && $0.rows >= Self.orderRows / 5 } ?? false
         }
         try #require(underWay, "the resync did not get a fifth of the way: \(String(describing: copyState(warehouseAdmin)))")
-        try locker.execute("LOCK TABLES \(warehouseDatabase).orders WRITE")
-        locked = true
-        let held = copyState(warehouseAdmin)
-        #expect(held?.state == "copying", "the copy ended before the replica was locked: \(String(describing: held))")
+        // Held once two looks a second apart agree.
+        var held = copyState(warehouseAdmin)
+        #expect(waitUntil(60) {
+            Thread.sleep(forTimeInterval: 1)
+            let now = copyState(warehouseAdmin)
+            defer { held = now }
+            return now?.rows == held?.rows
+        }, "the copy did not stop at the locked row")
+        #expect(held?.state == "copying" && (held?.rows ?? 0) < Self.orderRows, "the copy ended before the locked row: \(String(describing: held))")
         try browser.wait("""
             (function () { var r = document.getElementById('action-result');
               return r.dataset.action === 'resync' && r.dataset.status === 'ok'; })()
             """, timeout: 60)
-        // The page shows the copy as the target holds it (a refresh from before the lock may show fewer rows first).
+        // The page shows the copy as the target holds it (a refresh from before may show fewer rows first).
         let heldRows = held?.rows ?? -1
         try browser.wait("""
             (function () { var p = document.querySelector('\(copy)');
               return !!p && p.dataset.copyState === 'copying' && Number(p.dataset.rows) === \(heldRows); })()
             """, timeout: 30)
         try browser.screenshot("\(Self.outputDirectory)/2-resync-in-progress.png")
-        try locker.execute("UNLOCK TABLES")
+        try locker.execute("ROLLBACK")
         locked = false
         try browser.wait("!document.querySelector('\(copy)')", timeout: 120)
         #expect(copiesLeft(warehouseAdmin) == 0)
