@@ -11,13 +11,18 @@ enum ConsoleRoutes {
     static func add(to router: Router<BasicRequestContext>, replicator: Replicator, access: AdminAccess, gate: AdminWorkGate,
                     secure: Bool) throws {
         let page = try ConsolePage()
+        let cache = ConsoleSnapshotCache()
         router.get("/") { request, _ -> Response in
             let canAct = mayAct(request, access)
-            return html(try await onDedicatedThread { page.page(ConsoleModel.context(ConsoleSnapshot.read(replicator: replicator), canAct: canAct)) })
+            return html(try await onDedicatedThread {
+                page.page(ConsoleModel.context(cache.snapshot { ConsoleSnapshot.read(replicator: replicator) }, canAct: canAct))
+            })
         }
         router.get("console/body") { request, _ -> Response in
             let canAct = mayAct(request, access)
-            return html(try await onDedicatedThread { page.body(ConsoleModel.context(ConsoleSnapshot.read(replicator: replicator), canAct: canAct)) })
+            return html(try await onDedicatedThread {
+                page.body(ConsoleModel.context(cache.snapshot { ConsoleSnapshot.read(replicator: replicator) }, canAct: canAct))
+            })
         }
         router.get("console/login") { _, _ -> Response in html(page.login(failed: false)) }
         router.post("console/login") { request, _ -> Response in
