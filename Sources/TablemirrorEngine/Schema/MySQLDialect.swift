@@ -131,6 +131,7 @@ private struct DialectWalk {
         }
         translateJSONOperators()
         try translateCollations()
+        try completeUTF8MB4Charsets()
     }
 
     // MARK: statements
@@ -270,7 +271,9 @@ private struct DialectWalk {
                 edits.insert(word: "REF_SYSTEM_ID=" + srid, after: typeEnd, spacing: index)
                 edits.note("SRID \(srid) → REF_SYSTEM_ID=\(srid)")
             case "AFTER":
+                // The name after it is a column's, whatever word it is (`AFTER visible` is no attribute).
                 quoteName(index + 1)
+                index += 1
             case "COLUMN_FORMAT" where ["FIXED", "DYNAMIC", "DEFAULT"].contains(word(index + 1) ?? ""),
                  "STORAGE" where ["DISK", "MEMORY", "DEFAULT"].contains(word(index + 1) ?? ""):
                 // NDB's column storage: MySQL's InnoDB ignores it too.
@@ -450,6 +453,30 @@ private struct DialectWalk {
             edits.insert([TokenEdits.written(.symbol, ",", at: at)], after: arrow - 1)
             edits.insert(functions.map { _ in TokenEdits.written(.symbol, ")", at: at) }, after: pathAt)
             edits.note(unquotes ? "->> → JSON_UNQUOTE(JSON_EXTRACT(…))" : "-> → JSON_EXTRACT(…)")
+        }
+    }
+
+    /// `utf8mb4` named without a collation (a column's `CHARACTER SET utf8mb4`, a table's `DEFAULT CHARSET=utf8mb4`,
+    /// `CONVERT TO CHARACTER SET utf8mb4`): MySQL 8 gives it its default, `utf8mb4_0900_ai_ci` (NO PAD), MariaDB
+    /// its own (PAD SPACE): two values the source keeps apart (`'a'`, `'a '`) would meet in a replica's unique key.
+    /// The MySQL default is written out, mapped. (A server whose `default_collation_for_utf8mb4` was changed to
+    /// `utf8mb4_general_ci` logs that collation in the statement's session, which is not read here.)
+    mutating func completeUTF8MB4Charsets() throws(MySQLDialect.Refusal) {
+        for index in tokens.indices where word(index) == "CHARSET" || (word(index) == "SET" && word(index - 1) == "CHARACTER") {
+            let at = index + 1 < tokens.count && tokens[index + 1].isSymbol("=") ? index + 2 : index + 1
+            guard at < tokens.count, tokens[at].text.lowercased() == "utf8mb4", tokens[at].kind != .symbol else { continue }
+            // A COLLATE of the same clause: within the column (up to its `,` or `)`), or among the table's options.
+            let depth = depths[index]
+            var end = at + 1
+            while end < tokens.count, !(depths[end] == depth && (tokens[end].isSymbol(",") || tokens[end].isSymbol(")"))),
+                  depths[end] >= depth {
+                end += 1
+            }
+            guard !(at + 1..<end).contains(where: { word($0) == "COLLATE" && depths[$0] == depth }) else { continue }
+            let name = try collations.targetName("utf8mb4_0900_ai_ci")
+            // Spaced as the statement's first word is from it: apart.
+            edits.insert(word: "COLLATE " + name, after: at, spacing: 0)
+            edits.note("utf8mb4 without a collation → COLLATE \(name) (MySQL 8's default)")
         }
     }
 

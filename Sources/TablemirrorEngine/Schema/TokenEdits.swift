@@ -64,8 +64,9 @@ struct TokenEdits {
 
     var result: [SQLToken] {
         var out: [SQLToken] = []
-        for index in tokens.indices {
-            if !removed.contains(index) { out.append(replaced[index] ?? tokens[index]) }
+        // What was written after a removed token goes with it (a rewrite inside a part left out, say).
+        for index in tokens.indices where !removed.contains(index) {
+            out.append(replaced[index] ?? tokens[index])
             out += insertedAfter[index] ?? []
         }
         return out

@@ -29,6 +29,26 @@ struct MySQLDialectTests {
         }
     }
 
+    /// From the review: rewrites inside a part that is left out go with it; a column named like an attribute after
+    /// AFTER is a name.
+    @Test func rewritesInsideADroppedCheckAndNamesAfterAfterStayWhole() throws {
+        try expect("CREATE TABLE t (j JSON, CONSTRAINT c CHECK (j->>'$.a' <> '') NOT ENFORCED)", becomes: "CREATE TABLE t (`j` JSON )")
+        try expect("ALTER TABLE t ADD COLUMN x INT AFTER visible", becomes: "ALTER TABLE t ADD COLUMN `x` INT AFTER `visible`")
+    }
+
+    /// utf8mb4 without a collation is MySQL 8's utf8mb4_0900_ai_ci (NO PAD), not MariaDB's default (PAD SPACE).
+    @Test func utf8mb4WithoutACollationGetsMySQLsDefaultWrittenOut() throws {
+        let result = try translated("CREATE TABLE t (k VARCHAR(10) CHARACTER SET utf8mb4 PRIMARY KEY, b TEXT CHARSET utf8mb4 COLLATE utf8mb4_bin) DEFAULT CHARSET=utf8mb4").text
+        #expect(result.contains("CHARACTER SET utf8mb4 COLLATE utf8mb4_uca1400_nopad_ai_ci PRIMARY KEY"), "\(result)")
+        #expect(result.contains("CHARSET utf8mb4 COLLATE utf8mb4_bin"), "\(result)")
+        #expect(result.hasSuffix("DEFAULT CHARSET=utf8mb4 COLLATE utf8mb4_uca1400_nopad_ai_ci"), "\(result)")
+        let kept = try translated("CREATE TABLE t (a INT) DEFAULT CHARSET=utf8mb4 ENGINE=InnoDB COLLATE=utf8mb4_0900_as_cs").text
+        #expect(kept.hasSuffix("DEFAULT CHARSET=utf8mb4 ENGINE=InnoDB COLLATE=utf8mb4_uca1400_nopad_as_cs"), "\(kept)")
+        let converted = try translated("ALTER TABLE t CONVERT TO CHARACTER SET utf8mb4").text
+        #expect(converted == "ALTER TABLE t CONVERT TO CHARACTER SET utf8mb4 COLLATE utf8mb4_uca1400_nopad_ai_ci", "\(converted)")
+        #expect(try translated("CREATE TABLE t (a TEXT CHARACTER SET latin1)").text == "CREATE TABLE t (`a` TEXT CHARACTER SET latin1)")
+    }
+
     @Test func mysql0900CollationsBecomeMariaDBsNoPadUCA1400OnesWithTheSameSensitivity() throws {
         let result = try translated("""
             CREATE TABLE t (a VARCHAR(10) COLLATE utf8mb4_0900_as_cs, b TEXT CHARACTER SET utf8mb4 COLLATE 'utf8mb4_0900_bin',
