@@ -474,8 +474,9 @@ private struct DialectWalk {
             }
             guard !(at + 1..<end).contains(where: { word($0) == "COLLATE" && depths[$0] == depth }) else { continue }
             let name = try collations.targetName("utf8mb4_0900_ai_ci")
-            // Spaced as the statement's first word is from it: apart.
-            edits.insert(word: "COLLATE " + name, after: at, spacing: 0)
+            // With the charset's own place: spaced apart from it, touching what touched it (`utf8mb4)`), and after the
+            // table's name where the charset is (the replay splits the text around that name by place).
+            edits.insert(word: "COLLATE " + name, after: at, spacing: at)
             edits.note("utf8mb4 without a collation → COLLATE \(name) (MySQL 8's default)")
         }
     }
