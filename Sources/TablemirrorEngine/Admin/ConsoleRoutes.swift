@@ -25,10 +25,18 @@ enum ConsoleRoutes {
             })
         }
         router.get("console/login") { _, _ -> Response in html(page.login(failed: false)) }
+        let throttle = LockedBox(LoginThrottle())
         router.post("console/login") { request, _ -> Response in
+            let now = Date().timeIntervalSince1970
+            guard throttle.modify({ (state: inout LoginThrottle) in state.allows(at: now) }) else {
+                return html(page.login(failed: true), status: .tooManyRequests)
+            }
             let form = String(buffer: try await request.body.collect(upTo: 4096))
             let token = formValue("token", in: form) ?? ""
-            guard access.level(of: token) != .none else { return html(page.login(failed: true), status: .unauthorized) }
+            guard access.level(of: token) != .none else {
+                throttle.modify { (state: inout LoginThrottle) in state.failed(at: now) }
+                return html(page.login(failed: true), status: .unauthorized)
+            }
             return Response(status: .seeOther, headers: [.location: "/", .setCookie: AdminAccess.setCookie(token, secure: secure)])
         }
         router.post("verify/:table") { request, context -> Response in

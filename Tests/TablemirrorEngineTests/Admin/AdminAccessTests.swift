@@ -66,3 +66,17 @@ struct AdminAccessTests {
         #expect(admission.begin("shop.items") == .admitted)
     }
 }
+
+/// The login form takes ten wrong tokens a minute, then none until the oldest is a minute old.
+struct LoginThrottleTests {
+    @Test func tenFailuresAMinute() {
+        var throttle = LoginThrottle()
+        for second in 0..<10 {
+            let allowed = throttle.allows(at: Double(second))
+            #expect(allowed)
+            throttle.failed(at: Double(second))
+        }
+        let eleventh = throttle.allows(at: 30), aMinuteLater = throttle.allows(at: 60)
+        #expect(!eleventh && aMinuteLater)
+    }
+}
