@@ -75,12 +75,15 @@ chmod 0644 "$destdir$unit_dir/tablemirror.service.new"
 mv "$destdir$unit_dir/tablemirror.service.new" "$destdir$unit_dir/tablemirror.service"
 say "installed $destdir$unit_dir/tablemirror.service"
 
-# An operator's configuration is never replaced; the example then lands beside it for comparison.
+# An operator's configuration is never replaced; the example then lands beside it for comparison. Not readable
+# by every local user: a configuration may hold a webhook URL, whose path is often its secret.
+installed_config=0
 if [ -e "$etc_dir/tablemirror.yaml" ]; then
-    install -m 0644 "$root/conf/tablemirror.service.yaml" "$etc_dir/tablemirror.yaml.example"
+    install -m 0640 "$root/conf/tablemirror.service.yaml" "$etc_dir/tablemirror.yaml.example"
     say "kept the existing $etc_dir/tablemirror.yaml (the example is in tablemirror.yaml.example)"
 else
-    install -m 0644 "$root/conf/tablemirror.service.yaml" "$etc_dir/tablemirror.yaml"
+    install -m 0640 "$root/conf/tablemirror.service.yaml" "$etc_dir/tablemirror.yaml"
+    installed_config=1
     say "installed the example configuration as $etc_dir/tablemirror.yaml: edit it"
 fi
 # Secrets live here; only root may look inside. Existing files are left as they are (and never read).
@@ -96,6 +99,8 @@ if [ -z "$destdir" ] && [ "$(id -u)" -eq 0 ]; then
             --comment "tablemirror replicator" tablemirror
         say "created the system user tablemirror"
     fi
+    # The daemon's group reads the configuration it installed (root owns it).
+    if [ "$installed_config" -eq 1 ]; then chgrp tablemirror "$etc_dir/tablemirror.yaml"; fi
     if [ -d /run/systemd/system ]; then
         systemctl daemon-reload
     fi

@@ -23,7 +23,7 @@ struct StatusWatch {
         }
         source.resume()
         defer { source.cancel() }
-        if terminal { write("\u{1B}[?25l") }
+        if terminal { _ = write("\u{1B}[?25l") }
         var first = true
         while true {
             var lines: [String]
@@ -31,20 +31,28 @@ struct StatusWatch {
                 let report = try read()
                 lines = json ? [report.json()] : report.text(colour: colour)
             } catch {
-                lines = json ? [#"{"error":\#(StatusReport.jsonString("\(error)")),"targets":[]}"#] : ["tablemirror status: \(error)"]
+                lines = json ? [#"{"error":\#(StatusReport.jsonString("\(error)")),"targets":[]}"#]
+                    : [StatusTable.printable("tablemirror status: \(error)")]
             }
             if !json { lines.append(""); lines.append("every \(Self.seconds(interval)) s, \(Self.clock()); Ctrl-C ends") }
             let prefix = terminal ? "\u{1B}[H\u{1B}[2J" : (first || json ? "" : "\n")
-            write(prefix + lines.joined(separator: "\n") + "\n")
+            // A reader that went away (`| head`) ends the watch: libmariadb ignores SIGPIPE, so the write fails instead.
+            guard write(prefix + lines.joined(separator: "\n") + "\n") else { break }
             first = false
             if interrupted.wait(timeout: .now() + interval) == .success { break }
         }
-        if terminal { write("\u{1B}[0m\u{1B}[?25h") }
+        if terminal { _ = write("\u{1B}[0m\u{1B}[?25h") }
     }
 
     /// One write per round, so a terminal never shows half a redraw.
-    private func write(_ text: String) {
-        FileHandle.standardOutput.write(Data(text.utf8))
+    /// False when standard output is gone.
+    private func write(_ text: String) -> Bool {
+        do {
+            try FileHandle.standardOutput.write(contentsOf: Data(text.utf8))
+            return true
+        } catch {
+            return false
+        }
     }
 
     private static func seconds(_ value: Double) -> String {

@@ -15,7 +15,9 @@ if command -v git >/dev/null 2>&1; then
     # Run as root on a user's checkout (scripts/install.sh under sudo), git refuses a repository another user
     # owns; these commands only read it, so this one invocation may trust it. --no-optional-locks keeps
     # `status` from rewriting the index, which would leave it owned by root.
-    g() { git -c safe.directory="$package_dir" --no-optional-locks -C "$package_dir" "$@" 2>/dev/null; }
+    # core.fsmonitor off: with safe.directory, `git status` would run a hook named in the repository's own config —
+    # as root, for a checkout someone else owns.
+    g() { git -c safe.directory="$package_dir" -c core.fsmonitor=false --no-optional-locks -C "$package_dir" "$@" 2>/dev/null; }
     top=$(g rev-parse --show-toplevel) || top=
     here=$(cd -P "$package_dir" 2>/dev/null && pwd) || here=
     if [ -n "$top" ] && [ "$(cd -P "$top" 2>/dev/null && pwd)" = "$here" ]; then

@@ -183,6 +183,7 @@ public struct Configuration: Sendable, Equatable {
         for index in source.otherServers.indices { source.otherServers[index].password.allowInsecurePermissions = allowInsecurePermissions }
         for index in targets.indices { targets[index].server.password.allowInsecurePermissions = allowInsecurePermissions }
         admin.token.allowInsecurePermissions = allowInsecurePermissions
+        admin.readToken.allowInsecurePermissions = allowInsecurePermissions
     }
 
     /// Every secret the configuration names, read once: an unset variable, an empty or loose file is a
@@ -190,7 +191,10 @@ public struct Configuration: Sendable, Equatable {
     public func checkSecrets() throws(EngineError) {
         _ = try source.server.password.resolve()
         for target in targets { _ = try target.server.password.resolve() }
-        if admin.host != nil { _ = try admin.token.resolve() }
+        if admin.host != nil {
+            _ = try admin.token.resolve()
+            _ = try admin.readToken.resolve()
+        }
         try checkKeyFiles()
     }
 

@@ -141,6 +141,8 @@ public struct StatusReport: Sendable {
     /// The text for people: the source's lines, a table of the targets (`StatusTable`), then under each target's
     /// name what does not fit a column — its error, connections, tables, copies. `colour` colours the states
     /// (only for a terminal: scripts and tests read the plain text).
+    /// Every text from elsewhere (server errors, the daemon's answer, names) is made printable (`StatusTable.printable`);
+    /// only the table's own colours reach a terminal as escape sequences.
     public func text(colour: Bool = false) -> [String] {
         var lines: [String] = []
         if let sourceServer { lines.append("source primary: \(sourceServer)") }
@@ -149,14 +151,15 @@ public struct StatusReport: Sendable {
         if let sourceError { lines.append("source: unreachable: \(sourceError)") }
         if let sourceEncryption { lines.append("source connection: \(sourceEncryption.text)") }
         guard !targets.isEmpty else { return lines }
+        lines = lines.map(StatusTable.printable)
         lines.append("")
         lines += StatusTable(rows: targets.map(\.tableRow)).lines(colour: colour)
         for target in targets {
             let details = target.detailLines
             if details.isEmpty { continue }
             lines.append("")
-            lines.append("\(target.name):")
-            lines += details
+            lines.append(StatusTable.printable("\(target.name):"))
+            lines += details.map(StatusTable.printable)
         }
         return lines
     }

@@ -64,7 +64,7 @@ public struct StatusTable: Sendable, Equatable {
             ("LEADER", .left, { $0.leader ?? "-" }),
             ("GTID", .left, { $0.gtid ?? "-" }),
         ]
-        let cells = rows.map { row in columns.map { $0.cell(row) } }
+        let cells = rows.map { row in columns.map { Self.printable($0.cell(row)) } }
         let widths = columns.indices.map { index in
             ([columns[index].title] + cells.map { $0[index] }).map(\.count).max() ?? 0
         }
@@ -80,5 +80,25 @@ public struct StatusTable: Sendable, Equatable {
             return parts.joined(separator: "  ")
         }
         return [line(columns.map(\.title), tone: nil)] + zip(rows, cells).map { line($1, tone: $0.tone) }
+    }
+
+    /// Text as it may reach a terminal: control characters (C0, DEL, C1 — escape sequences, a newline that would
+    /// break the table) written as `\u{1B}`, so a server's error or a name cannot retitle, clear or write to the
+    /// operator's terminal, or draw a table of its own.
+    public static func printable(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: isControl) else { return text }
+        var out = ""
+        for scalar in text.unicodeScalars {
+            if isControl(scalar) {
+                out += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
     }
 }

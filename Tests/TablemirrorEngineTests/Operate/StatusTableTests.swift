@@ -58,3 +58,13 @@ struct StatusTableTests {
         #expect(target.tone == .failing && target.tableRow.state == "copying (binlog-purged)")
     }
 }
+
+/// Text from a server or a daemon cannot reach the operator's terminal as escape sequences.
+struct StatusTablePrintableTests {
+    @Test func controlCharactersAreWrittenOut() {
+        #expect(StatusTable.printable("plain é") == "plain é")
+        #expect(StatusTable.printable("a\u{1B}]0;x\u{07}b\nc\u{9B}") == "a\\u{1B}]0;x\\u{7}b\\u{A}c\\u{9B}")
+        let table = StatusTable(rows: [StatusTable.Row(target: "orders\u{1B}[2J", state: "running", tone: .healthy)]).lines(colour: false)
+        #expect(table.allSatisfy { !$0.contains("\u{1B}") })
+    }
+}

@@ -34,7 +34,7 @@ struct InstallScriptTests {
         #expect(unit.contains("\nUser=tablemirror\n") && unit.contains("\nLoadCredential=secret:/etc/tablemirror/credentials\n"))
 
         let config = "\(destination)/etc/tablemirror/tablemirror.yaml"
-        #expect(Packaging.mode(config) == 0o644)
+        #expect(Packaging.mode(config) == 0o640)
         #expect(FileManager.default.contentsEqual(atPath: config, andPath: "\(Packaging.root)/conf/tablemirror.service.yaml"))
         #expect(Packaging.mode("\(destination)/etc/tablemirror/credentials") == 0o700)
     }
