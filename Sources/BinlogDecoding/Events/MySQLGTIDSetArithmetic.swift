@@ -26,6 +26,19 @@ extension MySQLGTIDSet {
         self = MySQLGTIDSet(entries: entries).normalized
     }
 
+    /// This set with the transaction `uuid[:tag]:number` (one GTID as a GTID event gives it), read without building
+    /// a set for it: a reader does this at every commit. Nil when the text is not one GTID.
+    public func inserting(gtid text: String) -> MySQLGTIDSet? {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 2 || parts.count == 3, let uuid = Self.uuidBytes(parts[0]), let number = parts.last.flatMap({ Int64($0) }),
+              number >= 1, number < Int64.max else { return nil }
+        if parts.count == 3 {
+            guard Self.isTag(parts[1]) else { return nil }
+            return inserting(uuid: uuid, tag: parts[1].lowercased(), number: number)
+        }
+        return inserting(uuid: uuid, number: number)
+    }
+
     public var isEmpty: Bool { entries.allSatisfy { $0.intervals.isEmpty } }
 
     /// Every transaction of either set.
@@ -48,11 +61,11 @@ extension MySQLGTIDSet {
     }
 
     /// This set with one more transaction (`uuid[:tag]:number`). The next transaction of a member's last interval —
-    /// what a reader meets at almost every commit — extends it in place; anything else is a union.
+    /// what a reader meets at almost every commit — extends it in place (on a normalized set, that keeps it
+    /// normalized); anything else is a union.
     public func inserting(uuid: [UInt8], tag: String = "", number: Int64) -> MySQLGTIDSet {
         if let index = entries.firstIndex(where: { $0.uuid == uuid && $0.tag == tag }),
-           let last = entries[index].intervals.last, last.end == number,
-           entries[index].intervals.allSatisfy({ $0.end <= number }) {
+           let last = entries[index].intervals.last, last.end == number {
             var next = self
             next.entries[index].intervals[next.entries[index].intervals.count - 1].end = number + 1
             return next

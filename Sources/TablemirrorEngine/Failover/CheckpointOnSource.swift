@@ -19,11 +19,10 @@ struct CheckpointOnSource: Equatable {
     var gtids: SourceGTIDs?
     /// The checkpoint's position was another server's: it was found on this one by its GTIDs.
     var isRelocated = false
-    /// How the binlog is asked for: by GTID set (MySQL auto-position) or by this position.
-    var byGTIDSet: MySQLGTIDSet?
 
+    /// How the binlog is asked for: by the MySQL set, when there is one (auto-position), else by the position.
     var streamStart: BinlogStreamRequest.Start {
-        if let byGTIDSet { return .mysqlGTIDSet(byGTIDSet.description) }
+        if case let .mysql(set) = gtids { return .mysqlGTIDSet(set.description) }
         return .position(file: position.file, offset: position.offset)
     }
 
@@ -110,7 +109,7 @@ struct CheckpointOnSource: Equatable {
         guard gone.isEmpty else {
             throw CheckpointNotOnSource(server: server, reason: "it purged transactions this target has not applied yet: \(gone) (reseed the target)")
         }
-        return CheckpointOnSource(position: position, gtids: .mysql(recorded), byGTIDSet: recorded)
+        return CheckpointOnSource(position: position, gtids: .mysql(recorded))
     }
 
     /// The server's GTID position at a place in its binlog.
