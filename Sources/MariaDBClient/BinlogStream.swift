@@ -72,14 +72,8 @@ public final class BinlogStream {
     private static func negotiate(_ connection: MariaDBConnection, request: BinlogStreamRequest) throws(MariaDBError) -> Bool {
         let checksum = try connection.query("SELECT @@global.binlog_checksum").string(0, 0) ?? "NONE"
         var mariaDBStart: String?
-        if case let .mariadbGTID(position) = request.start {
-            guard !position.contains(where: { !($0.isASCII && $0.isNumber) && $0 != "-" && $0 != "," }) else {
-                throw MariaDBError(code: 0, sqlState: "", message: "not a MariaDB GTID position: \(position)",
-                                   context: "requesting the binlog from \(connection.options)")
-            }
-            mariaDBStart = position
-        }
-        let statements = connection.flavor.replicaSessionStatements(
+        if case let .mariadbGTID(position) = request.start { mariaDBStart = position }
+        let statements = try connection.flavor.replicaSessionStatements(
             heartbeatNanoseconds: request.heartbeatSeconds > 0 ? UInt64(request.heartbeatSeconds * 1_000_000_000) : nil,
             replicaUUID: Self.replicaUUID(serverID: request.serverID), mariaDBStartPosition: mariaDBStart)
         for statement in statements { try connection.execute(statement) }

@@ -56,8 +56,10 @@ public enum ServerFlavor: Sendable, Equatable, CustomStringConvertible {
     /// heartbeat, and who it is. All are user variables the dump thread reads; MySQL 8.0.26+ reads the `source_`
     /// names first and older servers the `master_`/`slave_` ones, so a MySQL reader sets both (setting a user
     /// variable never fails).
+    /// A MariaDB start position goes into a string literal: only digits, `-` and `,` are taken (anything else is
+    /// an error, not a literal).
     public func replicaSessionStatements(heartbeatNanoseconds: UInt64?, replicaUUID: String,
-                                         mariaDBStartPosition: String?) -> [String] {
+                                         mariaDBStartPosition: String?) throws(MariaDBError) -> [String] {
         var statements = ["SET @master_binlog_checksum = @@global.binlog_checksum"]
         if isMySQL { statements.append("SET @source_binlog_checksum = @@global.binlog_checksum") }
         if let heartbeatNanoseconds {
@@ -69,7 +71,11 @@ public enum ServerFlavor: Sendable, Equatable, CustomStringConvertible {
             // 4: we understand GTID events and the annotate/checkpoint events of MariaDB 10.
             statements.append("SET @mariadb_slave_capability = 4")
             if let mariaDBStartPosition {
-                statements.append("SET @slave_connect_state = '\(mariaDBStartPosition.filter { $0.isNumber || $0 == "-" || $0 == "," })'")
+                guard mariaDBStartPosition.allSatisfy({ ($0.isASCII && $0.isNumber) || $0 == "-" || $0 == "," }) else {
+                    throw MariaDBError(code: 0, sqlState: "", message: "not a MariaDB GTID position: \(mariaDBStartPosition)",
+                                       context: "asking for the binlog")
+                }
+                statements.append("SET @slave_connect_state = '\(mariaDBStartPosition)'")
                 statements.append("SET @slave_gtid_strict_mode = 0")
                 statements.append("SET @slave_gtid_ignore_duplicates = 0")
             }

@@ -23,21 +23,25 @@ struct ServerFlavorTests {
         #expect(ServerFlavor.mariaDB.purgedGTIDsQuery == nil && ServerFlavor.mysql8_4.purgedGTIDsQuery == "SELECT @@global.gtid_purged")
     }
 
-    @Test func aMariaDBReplicaSessionNamesItsCapabilityAndGTIDStart() {
-        let statements = ServerFlavor.mariaDB.replicaSessionStatements(heartbeatNanoseconds: 1_000_000_000, replicaUUID: "x",
+    @Test func aMariaDBReplicaSessionNamesItsCapabilityAndGTIDStart() throws {
+        let statements = try ServerFlavor.mariaDB.replicaSessionStatements(heartbeatNanoseconds: 1_000_000_000, replicaUUID: "x",
                                                                        mariaDBStartPosition: "0-1-5,1-2-7")
         #expect(statements == [
             "SET @master_binlog_checksum = @@global.binlog_checksum", "SET @master_heartbeat_period = 1000000000",
             "SET @mariadb_slave_capability = 4", "SET @slave_connect_state = '0-1-5,1-2-7'",
             "SET @slave_gtid_strict_mode = 0", "SET @slave_gtid_ignore_duplicates = 0",
         ])
+        // A position is digits, `-` and `,`: anything else is refused, never put in the literal.
+        #expect(throws: MariaDBError.self) {
+            try ServerFlavor.mariaDB.replicaSessionStatements(heartbeatNanoseconds: nil, replicaUUID: "x", mariaDBStartPosition: "0-1-5' OR '1")
+        }
     }
 
     @Test(arguments: [ServerFlavor.mysql8_0, .mysql8_4])
-    func aMySQLReplicaSessionSetsBothNamesOfEachVariable(flavor: ServerFlavor) {
+    func aMySQLReplicaSessionSetsBothNamesOfEachVariable(flavor: ServerFlavor) throws {
         let uuid = BinlogStream.replicaUUID(serverID: 0x12345)
         #expect(uuid == "7461626c-656d-6972-726f-720000012345")
-        let statements = flavor.replicaSessionStatements(heartbeatNanoseconds: nil, replicaUUID: uuid, mariaDBStartPosition: nil)
+        let statements = try flavor.replicaSessionStatements(heartbeatNanoseconds: nil, replicaUUID: uuid, mariaDBStartPosition: nil)
         #expect(statements == [
             "SET @master_binlog_checksum = @@global.binlog_checksum", "SET @source_binlog_checksum = @@global.binlog_checksum",
             "SET @slave_uuid = '\(uuid)'", "SET @replica_uuid = '\(uuid)'",

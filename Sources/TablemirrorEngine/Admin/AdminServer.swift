@@ -73,10 +73,14 @@ public enum AdminServer {
         }
     }
 
-    /// The (table, target) pairs a request names, as the mappings resolve on the source now.
+    /// The mappings as they resolve on the source now.
+    static func currentPlan(_ replicator: Replicator) throws -> ReplicationPlan {
+        try ReplicationPlan.resolve(replicator.configuration, source: try replicator.connections.connectToPrimary())
+    }
+
+    /// The (table, target) pairs a request names.
     static func selection(_ table: String, target: String?, replicator: Replicator) throws -> [TableSelection.Entry] {
-        let plan = try ReplicationPlan.resolve(replicator.configuration, source: try replicator.connections.connectToPrimary())
-        return try TableSelection.resolve([table], target: target, plan: plan).entries
+        try TableSelection.resolve([table], target: target, plan: currentPlan(replicator)).entries
     }
 
     /// Requests a resync (a whole-table copy) or a repair (a verify whose differing rows are then copied).

@@ -12,18 +12,16 @@ enum ConsoleRoutes {
                     secure: Bool) throws {
         let page = try ConsolePage()
         let cache = ConsoleSnapshotCache()
-        router.get("/") { request, _ -> Response in
-            let canAct = mayAct(request, access)
+        // The page, or its body alone, from the shared snapshot: buttons only for a request that may act (a cookie
+        // counts as with the console's header, which the page's own script sends with each action).
+        @Sendable func rendered(_ request: Request, _ render: @escaping @Sendable (ConsolePage, [String: Any]) -> String) async throws -> Response {
+            let canAct = access.level(authorization: request.headers[.authorization], cookie: request.headers[.cookie], consoleHeader: "1") == .act
             return html(try await onDedicatedThread {
-                page.page(ConsoleModel.context(cache.snapshot { ConsoleSnapshot.read(replicator: replicator) }, canAct: canAct))
+                render(page, ConsoleModel.context(cache.snapshot { ConsoleSnapshot.read(replicator: replicator) }, canAct: canAct))
             })
         }
-        router.get("console/body") { request, _ -> Response in
-            let canAct = mayAct(request, access)
-            return html(try await onDedicatedThread {
-                page.body(ConsoleModel.context(cache.snapshot { ConsoleSnapshot.read(replicator: replicator) }, canAct: canAct))
-            })
-        }
+        router.get("/") { request, _ -> Response in try await rendered(request) { $0.page($1) } }
+        router.get("console/body") { request, _ -> Response in try await rendered(request) { $0.body($1) } }
         router.get("console/login") { _, _ -> Response in html(page.login(failed: false)) }
         let throttle = LockedBox(LoginThrottle())
         router.post("console/login") { request, _ -> Response in
@@ -45,10 +43,8 @@ enum ConsoleRoutes {
                     let entries = try AdminServer.selection(table, target: target, replicator: replicator)
                     let comparisons = try Verification.run(entries, connections: replicator.connections)
                     try DriftAlerts.report(comparisons, alerts: replicator.configuration.alerts, connections: replicator.connections)
-                    return comparisons.map { comparison in
-                        "\(comparison.target): " + (comparison.differences.isEmpty ? "identical (\(comparison.sourceRows) rows)"
-                            : "\(comparison.differences.count) differing rows")
-                    }.joined(separator: "; ")
+                    // `tablemirror verify`'s line per table (the differing rows' keys are on the page's table).
+                    return VerificationReport.text(comparisons).filter { !$0.hasPrefix("  ") }.joined(separator: "; ")
                 }
             }
         }
@@ -63,12 +59,6 @@ enum ConsoleRoutes {
         }
     }
 
-    /// The page shows its buttons when the request may act: a cookie counts as with the console's header, since
-    /// the page's own script sends it with each action.
-    private static func mayAct(_ request: Request, _ access: AdminAccess) -> Bool {
-        access.level(authorization: request.headers[.authorization], cookie: request.headers[.cookie], consoleHeader: "1") == .act
-    }
-
     /// Retry or discard dead letters, as `tablemirror dead-letters` does.
     private static func deadLetters(_ action: String, target: String, ids: [Int], replicator: Replicator) throws -> String {
         guard let options = replicator.connections.targets[target] else { throw EngineError.invalidArgument("no target named \(target)") }
@@ -79,8 +69,7 @@ enum ConsoleRoutes {
             try DeadLetterStore.discard(target: target, ids: letters.map(\.id), on: connection)
             return "discarded \(letters.count) letter(s)"
         }
-        let plan = try ReplicationPlan.resolve(replicator.configuration, source: try replicator.connections.connectToPrimary())
-        let requested = try DeadLetterActions.retry(letters, plan: plan, connections: replicator.connections)
+        let requested = try DeadLetterActions.retry(letters, plan: AdminServer.currentPlan(replicator), connections: replicator.connections)
         return "\(letters.count) letter(s): rows requested again for \(requested.count) table(s); the daemon applies them in stream order"
     }
 

@@ -114,12 +114,9 @@ public enum ConsoleModel {
         return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
     }
 
+    /// As `tablemirror status` writes times.
     static func time(_ epoch: Double) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss'Z'"
-        return formatter.string(from: Date(timeIntervalSince1970: epoch))
+        StatusReport.iso(Date(timeIntervalSince1970: epoch))
     }
 
     static func bytes(_ count: UInt64) -> String {

@@ -59,7 +59,7 @@ struct ConsoleActionsLiveTests {
 
         // Verify: the replica lacks row 2 (discarded), and the page says so with the time.
         let verify = httpRequest(base + "/verify/\(source).items?target=\(target)", method: "POST")
-        #expect(verify.0 == 202 && verify.1.contains("1 differing rows"), "\(verify)")
+        #expect(verify.0 == 202 && verify.1.contains("1 only in source, 0 only in replica, 0 different"), "\(verify)")
         #expect(waitUntil(20) { httpRequest(base + "/console/body").1.contains("data-result=\"differs\">1 only in source") })
     }
 }
