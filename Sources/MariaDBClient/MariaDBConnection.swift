@@ -37,6 +37,7 @@ public final class MariaDBConnection {
             throw error
         }
         try Self.checkEncryption(handle, options: options)
+        flavor = ServerFlavor(version: serverVersion)
     }
 
     deinit { close() }
@@ -49,8 +50,8 @@ public final class MariaDBConnection {
 
     public var serverVersion: String { String(cString: mysql_get_server_info(handle)) }
     public var isMariaDB: Bool { flavor == .mariaDB }
-    /// Which kind of server this is, choosing every statement that differs between them.
-    public var flavor: ServerFlavor { ServerFlavor(version: serverVersion) }
+    /// Which kind of server this is, choosing every statement that differs between them (read once, at connect).
+    public private(set) var flavor = ServerFlavor.mariaDB
 
     /// Runs statements that return no rows. `rows` are what its `LOAD DATA LOCAL` statements read, in order
     /// (`ConnectionOptions.servesLocalRows`); each must report all its rows written and no warning, or the text

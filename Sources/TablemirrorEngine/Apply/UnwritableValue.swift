@@ -10,19 +10,24 @@ enum UnwritableValue {
     case unknownCharacterSet
     case partialJSON
 
-    func matches(_ value: ColumnValue) -> Bool {
-        switch (self, value) {
-        case (.unknownCharacterSet, .encoded(_, charset: nil)), (.partialJSON, .jsonDiff): return true
-        default: return false
+    /// What `value` is, if it is one of these (a diff only where the target does not apply diffs).
+    static func kind(of value: ColumnValue, refusingPartialJSON: Bool) -> UnwritableValue? {
+        switch value {
+        case .encoded(_, charset: nil): return .unknownCharacterSet
+        case .jsonDiff where refusingPartialJSON: return .partialJSON
+        default: return nil
         }
     }
 
-    /// The column of the first such value in the changes' images.
-    func firstColumn(in changes: [RowChangeMessage]) -> String? {
+    /// The first such value in the changes' images — one pass over a batch's values — and its column.
+    static func first(in changes: [RowChangeMessage], refusingPartialJSON: Bool) -> (kind: UnwritableValue, column: String)? {
         for change in changes {
             for image in [change.before, change.after] {
-                guard let values = image?.values, let index = values.firstIndex(where: { $0.map(matches) ?? false }) else { continue }
-                return index < change.columnNames.count ? change.columnNames[index] : "@\(index + 1)"
+                guard let values = image?.values else { continue }
+                for (index, value) in values.enumerated() {
+                    guard let value, let kind = kind(of: value, refusingPartialJSON: refusingPartialJSON) else { continue }
+                    return (kind, index < change.columnNames.count ? change.columnNames[index] : "@\(index + 1)")
+                }
             }
         }
         return nil

@@ -11,6 +11,8 @@ final class TargetApplier {
     /// The target's routes follow the schema changes it applies.
     var plan: ReplicationPlan.TargetPlan
     let connection: MariaDBConnection
+    /// A MariaDB target is given no MySQL partial JSON diff (`UnwritableValue`); read once, not per batch.
+    let targetIsMariaDB: Bool
     /// The target connection's TLS cipher (nil: not encrypted), for the status.
     var tlsCipher: String? { connection.tlsCipher }
     var core: ApplyGroup
@@ -48,6 +50,7 @@ final class TargetApplier {
         batching.multiStatements = true
         batching.servesLocalRows = true
         connection = try MariaDBConnection(batching)
+        targetIsMariaDB = connection.isMariaDB
         // Values are written in UTC and exactly as decoded: no automatic ids for an explicit 0, no strict-mode
         // rejections of values the source accepted (zero dates, say).
         try connection.execute("SET SESSION time_zone = '+00:00', SESSION sql_mode = 'NO_AUTO_VALUE_ON_ZERO'")
@@ -166,12 +169,14 @@ final class TargetApplier {
         }
         return try order.compactMap { table in
             guard let route = plan.routes[table], var changes = byTable[table] else { return nil }
-            if let column = UnwritableValue.unknownCharacterSet.firstColumn(in: changes) {
+            switch UnwritableValue.first(in: changes, refusingPartialJSON: targetIsMariaDB) {
+            case let (.unknownCharacterSet, column)?:
                 throw EngineError.unknownCharacterSet(table: table.description, column: column,
                                                       detail: "no table-map collation it knows and no schema for it")
-            }
-            if connection.isMariaDB, let column = UnwritableValue.partialJSON.firstColumn(in: changes) {
+            case let (.partialJSON, column)?:
                 throw EngineError.partialJSONWithoutDocument(table: table.description, column: column)
+            case nil:
+                break
             }
             if let condition = route.rowFilter {
                 try pipeline.drain()
