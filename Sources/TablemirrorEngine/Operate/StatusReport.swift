@@ -150,8 +150,8 @@ public struct StatusReport: Sendable {
         lines.append(daemonRunning ? "daemon: running" : "daemon: not running (figures read from the databases)")
         if let sourceError { lines.append("source: unreachable: \(sourceError)") }
         if let sourceEncryption { lines.append("source connection: \(sourceEncryption.text)") }
-        guard !targets.isEmpty else { return lines }
         lines = lines.map(StatusTable.printable)
+        guard !targets.isEmpty else { return lines }
         lines.append("")
         lines += StatusTable(rows: targets.map(\.tableRow)).lines(colour: colour)
         for target in targets {

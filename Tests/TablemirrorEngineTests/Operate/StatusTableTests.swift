@@ -68,3 +68,12 @@ struct StatusTablePrintableTests {
         #expect(table.allSatisfy { !$0.contains("\u{1B}") })
     }
 }
+
+struct StatusReportPrintableTests {
+    /// A source error with escape sequences, and no target to list, still reaches the terminal written out.
+    @Test func theSourcesErrorIsWrittenOutToo() {
+        var report = StatusReport(head: nil, targets: [], maxLag: 60)
+        report.sourceError = "refused \u{1B}]0;owned\u{07}"
+        #expect(report.text().allSatisfy { !$0.contains("\u{1B}") && !$0.contains("\u{07}") })
+    }
+}
